@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test kernel and the selftests of a tree, incrementally.
+#   build.sh [DIR] [--vmlinux]   (default DIR: build/linux)
+# The kernel is "make allnoconfig" plus config/test.config and
+# config/debug.config, built out of tree in build/obj/<name of DIR>.
+# --vmlinux only builds vmlinux (used by the per-patch bisect build).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+dir=$WORK_TREE
+target=bzImage
+for a in "$@"; do
+	case "$a" in
+	--vmlinux) target=vmlinux ;;
+	*) dir=$(cd "$a" && pwd) ;;
+	esac
+done
+[ -f "$dir/Makefile" ] || die "no kernel tree at $dir (./rig tree makes build/linux)"
+need gcc build-essential
+need make build-essential
+need flex flex
+need bison bison
+need bc bc
+
+obj=$BUILD/obj/$(basename "$dir")
+mkdir -p "$obj" "$BUILD/logs"
+fragments=("$ROOT/config/test.config" "$ROOT/config/debug.config")
+want=$(cat "${fragments[@]}")
+stamp=$obj/.rig-config
+if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	say "build: configuring $obj (allnoconfig + ${fragments[*]##*/})"
+	merged=$obj/.rig-allconfig
+	printf '%s\n' "$want" >"$merged"
+	make -s -C "$dir" O="$obj" KCONFIG_ALLCONFIG="$merged" allnoconfig \
+		>"$BUILD/logs/config.log" 2>&1 ||
+		die "allnoconfig failed: see $BUILD/logs/config.log"
+	# Every option asked for must have been taken.
+	bad=""
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		key=${line%%=*} val=${line#*=}
+		got=$(grep "^$key=" "$obj/.config" | cut -d= -f2- || true)
+		[ "$got" = "$val" ] && continue
+		[ "$val" = n ] && [ -z "$got" ] && continue
+		bad+=" $key=$val(got:${got:-unset})"
+	done <<<"$want"
+	[ -z "$bad" ] || die "config options not taken (missing dependency?):$bad"
+	printf '%s\n' "$want" >"$stamp"
+fi
+
+say "build: kernel ($target) of $dir"
+run_logged "make $target" "$BUILD/logs/build-$(basename "$dir").log" \
+	make -C "$dir" O="$obj" -j"$JOBS" "$target" ||
+	die "kernel build failed in $dir (log: $BUILD/logs/build-$(basename "$dir").log)"
+[ "$target" = vmlinux ] && exit 0
+
+# uAPI headers of the tree, and the selftests linked static against them.
+make -s -C "$dir" O="$obj" headers >"$BUILD/logs/headers.log" 2>&1 ||
+	die "make headers failed: see $BUILD/logs/headers.log"
+rm -rf "$obj/selftests"
+for t in vfio; do
+	[ -d "$dir/tools/testing/selftests/$t" ] || continue
+	mkdir -p "$obj/selftests/$t"
+	run_logged "selftests/$t" "$BUILD/logs/selftests-$t.log" \
+		make -C "$dir/tools/testing/selftests/$t" \
+			OUTPUT="$obj/selftests/$t" \
+			KHDR_INCLUDES="-isystem $obj/usr/include" \
+			LDFLAGS=-static ||
+		die "selftests/$t failed to build (log: $BUILD/logs/selftests-$t.log)"
+done
+say "build: $obj/arch/x86/boot/bzImage"
