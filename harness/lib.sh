@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers of the rig.  Sourced by ./rig and the harness scripts.
 
+# Debian's own tools first (python3 with python3-ply for checkpatch's
+# spdxcheck, not a python of a version manager).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${RIG_BUILD:-$ROOT/build}
 # shellcheck source=../base.conf

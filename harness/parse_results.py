@@ -57,6 +57,7 @@ def main():
     ap.add_argument('--console', required=True)
     ap.add_argument('--results', required=True)
     ap.add_argument('--out', required=True)
+    ap.add_argument('--show', action='store_true', help='print each test output')
     ap.add_argument('tests', nargs='*')
     args = ap.parse_args()
 
@@ -84,6 +85,12 @@ def main():
             done = line.split(' ', 1)[1].strip()
         elif current is not None:
             sections[current].append(line)
+
+    if args.show:
+        for t in args.tests:
+            for line in sections.get(t, []):
+                print(line)
+        print()
 
     verdicts = []   # (status, name, detail)
     for t in args.tests:

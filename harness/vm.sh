@@ -73,7 +73,7 @@ case $rc in
 124|137) verdict="guest hung: no verdict after ${timeout}s (killed)" ;;
 *) verdict="guest died without a verdict (kernel panic, reboot or QEMU crash)" ;;
 esac
-python3 "$ROOT/harness/parse_results.py" --tree "$dir" --exit "$rc" \
+python3 "$ROOT/harness/parse_results.py" ${RIG_SHOW:+--show} --tree "$dir" --exit "$rc" \
 	--verdict "$verdict" --console "$run/console.log" \
 	--results "$run/results.log" --out "$BUILD/results/$name.txt" \
 	-- "${tests[@]}"

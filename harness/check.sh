@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Series checks, each runnable alone:
+#   check.sh [apply|bisect|checkpatch|sparse|w1|coccicheck|kerneldoc]...
+# apply+bisect (run together as "bisect"): build/series = fresh base, then
+#   every patch of patches/ applied with git am and built (kernel and
+#   selftests), so the last build is the test kernel.
+# checkpatch: --strict --codespell on every patch: no finding at all.
+# sparse, w1, coccicheck, kerneldoc: findings in drivers/vfio, samples/vfio-mdev
+#   (and, for kernel-doc, every touched .c/.h) of base and series; only new
+#   findings fail.
+# Each check writes build/results/check-NAME.txt ("PASS|FAIL name: detail").
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+CHECK_DIRS=(drivers/vfio samples/vfio-mdev)
+mkdir -p "$BUILD/results" "$BUILD/logs" "$BUILD/check"
+checks=("$@")
+[ ${#checks[@]} -gt 0 ] || checks=(bisect checkpatch sparse w1 coccicheck kerneldoc)
+
+# result CHECK STATUS NAME [DETAIL]
+result() {
+	local f=$BUILD/results/check-$1.txt
+	printf '%s %s%s\n' "$2" "$3" "${4:+: $4}" >>"$f"
+	printf '    %-5s %s%s\n' "$2" "$3" "${4:+: $4}"
+}
+begin() { : >"$BUILD/results/check-$1.txt"; say "check: $1"; }
+
+# Findings of a log, one per line, without line and column numbers, so
+# that base and series can be compared.
+findings() {
+	grep -E '^[^ ]*(drivers|samples|include|tools)/[^ :]+:[0-9]+(:[0-9]+)?[:-].*(warning|error|WARNING|ERROR|CHECK|INFO)' "$1" |
+		sed -E -e 's#^[^ ]*((drivers|samples|include|tools)/[^ :]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' |
+		sort || true
+}
+
+# compare CHECK LOG_BASE LOG_SERIES: one PASS, or one FAIL per new finding.
+compare() {
+	local new
+	new=$(comm -13 <(findings "$2") <(findings "$3"))
+	if [ -z "$new" ]; then
+		result "$1" PASS "$1" "no new findings ($(findings "$2" | wc -l) in base, $(findings "$3" | wc -l) with the series)"
+	else
+		while IFS= read -r l; do result "$1" FAIL "$1" "new: $l"; done <<<"$new"
+	fi
+}
+
+series_tree() {
+	[ -d "$SERIES_TREE/.git" ] || die "no $SERIES_TREE: run ./rig check bisect first"
+}
+
+check_bisect() {
+	begin bisect
+	"$ROOT/harness/base.sh" || { result bisect FAIL apply "no base"; return; }
+	if [ ! -d "$SERIES_TREE/.git" ]; then
+		git clone -q --shared --no-checkout "$BASE_REPO" "$SERIES_TREE"
+		git -C "$SERIES_TREE" fetch -q origin tag base
+		git -C "$SERIES_TREE" checkout -q -b series base
+	fi
+	git -C "$SERIES_TREE" am --abort >/dev/null 2>&1 || true
+	git -C "$SERIES_TREE" checkout -q -B series base
+	git -C "$SERIES_TREE" reset -q --hard base
+	git -C "$SERIES_TREE" clean -q -fdx
+	local p n=0 total
+	total=$(series_patches | wc -l)
+	[ "$total" -gt 0 ] || { result bisect FAIL apply "patches/ holds no patch"; return; }
+	while read -r p; do
+		n=$((n + 1))
+		say "check: patch $n/$total ${p##*/}"
+		if ! GIT_COMMITTER_NAME=rig GIT_COMMITTER_EMAIL=rig@localhost \
+		     git -C "$SERIES_TREE" am -q "$p" >"$BUILD/logs/am.log" 2>&1; then
+			git -C "$SERIES_TREE" am --abort >/dev/null 2>&1
+			result bisect FAIL "apply ${p##*/}" "does not apply to $(cat "$BUILD/base.version"): $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
+			return
+		fi
+		if "$ROOT/harness/build.sh" "$SERIES_TREE"; then
+			result bisect PASS "build after ${p##*/}"
+		else
+			result bisect FAIL "build after ${p##*/}" "see $BUILD/logs/build-series.log"
+			return
+		fi
+	done < <(series_patches)
+	result bisect PASS apply "$total patches apply with git am to $(cat "$BUILD/base.version")"
+}
+
+check_checkpatch() {
+	begin checkpatch
+	local p out dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
+	[ -f "$dict" ] || die "codespell dictionary missing: install the Debian package codespell"
+	while read -r p; do
+		out=$(cd "$BASE_REPO" && ./scripts/checkpatch.pl --strict --codespell \
+			--codespellfile "$dict" --color=never --summary-file \
+			--show-types "$p" 2>&1)
+		if grep -q 'total: 0 errors, 0 warnings, 0 checks' <<<"$out" &&
+		   ! grep -q 'Traceback' <<<"$out"; then
+			result checkpatch PASS "checkpatch ${p##*/}"
+		else
+			result checkpatch FAIL "checkpatch ${p##*/}" \
+				"$(grep -E '^(ERROR|WARNING|CHECK)' <<<"$out" | head -n 5 | tr '\n' ' ')"
+			printf '%s\n' "$out" | sed 's/^/      /' | head -n 40
+		fi
+	done < <(series_patches)
+}
+
+# prepare_check NAME SRC: an out-of-tree build dir with the test config,
+# ready to compile single directories.
+prepare_check() {
+	local obj=$BUILD/check/obj-$1
+	mkdir -p "$obj"
+	if [ ! -f "$obj/.config" ] || ! cmp -s "$BUILD/obj/series/.config" "$obj/.config"; then
+		cp "$BUILD/obj/series/.config" "$obj/.config"
+		make -s -C "$2" O="$obj" olddefconfig >/dev/null 2>&1
+	fi
+	echo "$obj"
+}
+
+# compile_dirs NAME SRC LOG ARGS...: build CHECK_DIRS again with ARGS.
+compile_dirs() {
+	local name=$1 src=$2 log=$3 obj
+	shift 3
+	obj=$(prepare_check "$name" "$src")
+	local d
+	for d in "${CHECK_DIRS[@]}"; do
+		find "$obj/$d" -name '*.o' -delete 2>/dev/null
+	done
+	run_logged "$name $*" "$log" \
+		make -C "$src" O="$obj" -j"$JOBS" "$@" "${CHECK_DIRS[@]/%//}"
+}
+
+check_compile() {
+	local check=$1 base_log=$BUILD/check/$1-base.log series_log=$BUILD/check/$1-series.log
+	shift
+	begin "$check"
+	series_tree
+	[ -f "$BUILD/obj/series/.config" ] || die "build the series first (./rig check bisect)"
+	local stamp=$BUILD/check/$check-base.done
+	if [ ! -f "$stamp" ]; then
+		compile_dirs base "$BASE_REPO" "$base_log" "$@" ||
+			{ result "$check" FAIL "$check" "base does not compile"; return; }
+		touch "$stamp"
+	fi
+	compile_dirs series "$SERIES_TREE" "$series_log" "$@" ||
+		{ result "$check" FAIL "$check" "series does not compile: $series_log"; return; }
+	compare "$check" "$base_log" "$series_log"
+}
+
+check_coccicheck() {
+	begin coccicheck
+	series_tree
+	need spatch coccinelle
+	local name src d log
+	for name in base series; do
+		log=$BUILD/check/coccicheck-$name.log
+		[ "$name" = base ] && [ -f "$BUILD/check/coccicheck-base.done" ] && continue
+		src=$BASE_REPO
+		[ "$name" = series ] && src=$SERIES_TREE
+		local obj
+		obj=$(prepare_check "$name" "$src")
+		: >"$log"
+		for d in "${CHECK_DIRS[@]}"; do
+			run_logged "coccicheck $name $d" "$log.$$" \
+				make -C "$src" O="$obj" coccicheck MODE=report \
+				J="$JOBS" M="$src/$d" ||
+				{ result coccicheck FAIL coccicheck "coccicheck failed on $name $d"; return; }
+			cat "$log.$$" >>"$log"
+			rm -f "$log.$$"
+		done
+		[ "$name" = base ] && touch "$BUILD/check/coccicheck-base.done"
+	done
+	compare coccicheck "$BUILD/check/coccicheck-base.log" "$BUILD/check/coccicheck-series.log"
+}
+
+check_kerneldoc() {
+	begin kerneldoc
+	series_tree
+	local f files base_log=$BUILD/check/kerneldoc-base.log series_log=$BUILD/check/kerneldoc-series.log
+	files=$(git -C "$SERIES_TREE" diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h')
+	: >"$base_log"
+	: >"$series_log"
+	for f in $files; do
+		[ -f "$BASE_REPO/$f" ] &&
+			(cd "$BASE_REPO" && ./scripts/kernel-doc -none -Wall "$f") >>"$base_log" 2>&1
+		(cd "$SERIES_TREE" && ./scripts/kernel-doc -none -Wall "$f") >>"$series_log" 2>&1
+	done
+	# kernel-doc writes "file:line: warning: ..."; findings() keys on that.
+	compare kerneldoc "$base_log" "$series_log"
+	result kerneldoc PASS "kerneldoc files" "$(echo "$files" | grep -c . || true) touched .c/.h files read"
+}
+
+for c in "${checks[@]}"; do
+	case "$c" in
+	bisect|apply) check_bisect ;;
+	checkpatch) check_checkpatch ;;
+	sparse) check_compile sparse C=2 ;;
+	w1) check_compile w1 W=1 ;;
+	coccicheck) check_coccicheck ;;
+	kerneldoc) check_kerneldoc ;;
+	*) die "unknown check '$c' (apply bisect checkpatch sparse w1 coccicheck kerneldoc)" ;;
+	esac
+done
