@@ -8,7 +8,7 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
 	python3 python3-ply python3-git rsync git perl
 	qemu-system-x86 busybox-static
-	sparse coccinelle codespell
+	sparse coccinelle ocaml-nox ocaml-findlib codespell
 )
 
 missing=()
