@@ -76,7 +76,8 @@ check_bisect() {
 		if "$ROOT/harness/build.sh" "$SERIES_TREE"; then
 			result bisect PASS "build after ${p##*/}"
 		else
-			result bisect FAIL "build after ${p##*/}" "see $BUILD/logs/build-series.log"
+			result bisect FAIL "build after ${p##*/}" \
+				"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
 			return
 		fi
 	done < <(series_patches)

@@ -126,7 +126,12 @@ def main():
                                  'skipped: in the rig every device is present, so a skip is a setup bug'))
             else:
                 failed += 1
-                verdicts.append(('FAIL', '%s: %s' % (t, name), status))
+                test = name.rsplit('.', 1)[-1]
+                why = [l.split(':' + test + ':', 1)[1].strip() for l in sections[t]
+                       if re.match(r'^#\s*\S+:\d+:%s:' % re.escape(test), l)]
+                why = [w for w in why if 'Expected' in w] or why[-2:]
+                verdicts.append(('FAIL', '%s: %s' % (t, name),
+                                 '; '.join([status] + why[:3])))
         if rc != 0 and not failed:
             verdicts.append(('FAIL', t, 'exited %d although no case failed' % rc))
     for e in setup_errors:
@@ -134,7 +139,9 @@ def main():
     if splats:
         verdicts.append(('FAIL', 'guest kernel splat', '; '.join(splats[:5])))
 
-    if args.exit != 33:
+    if args.exit == 35 and any(v[0] == 'FAIL' for v in verdicts):
+        pass    # the guest's failure is already named above
+    elif args.exit != 33:
         detail = args.verdict
         try:
             with open(args.console, 'rb') as f:
