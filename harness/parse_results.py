@@ -130,6 +130,8 @@ def main():
                 why = [l.split(':' + test + ':', 1)[1].strip() for l in sections[t]
                        if re.match(r'^#\s*\S+:\d+:%s:' % re.escape(test), l)]
                 why = [w for w in why if 'Expected' in w] or why[-2:]
+                why += [l.split(':', 1)[1].strip() for l in sections[t]
+                        if re.match(r'^#\s*%s: Test terminated by (timeout|signal)' % re.escape(test), l)]
                 verdicts.append(('FAIL', '%s: %s' % (t, name),
                                  '; '.join([status] + why[:3])))
         if rc != 0 and not failed:
