@@ -4,7 +4,7 @@
 #   build.sh [DIR] [--vmlinux]   (default DIR: build/linux)
 # The kernel is "make allnoconfig" plus config/test.config and
 # config/debug.config, built out of tree in build/obj/<name of DIR>.
-# --vmlinux only builds vmlinux (used by the per-patch bisect build).
+# --vmlinux only builds vmlinux.  RIG_CONFIG_EXTRA=FILE adds a fragment.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +26,8 @@ need bc bc
 obj=$BUILD/obj/$(basename "$dir")
 mkdir -p "$obj" "$BUILD/logs"
 fragments=("$ROOT/config/test.config" "$ROOT/config/debug.config")
+# A developer's extra fragment (for example a KUnit suite to try).
+[ -n "${RIG_CONFIG_EXTRA:-}" ] && fragments+=("$RIG_CONFIG_EXTRA")
 want=$(cat "${fragments[@]}")
 stamp=$obj/.rig-config
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
