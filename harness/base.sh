@@ -16,6 +16,8 @@ stamp=$BUILD/base.version
 if [ -f "$stamp" ] && [ -d "$BASE_REPO/.git" ] &&
    base_git rev-parse -q --verify base >/dev/null; then
 	say "base: $(cat "$stamp") ($(base_git rev-parse --short base))"
+	[ "$(cat "$stamp")" = "$BASE_PACKAGE $BASE_VERSION" ] ||
+		warn "base.conf pins $BASE_VERSION but $BUILD holds $(cat "$stamp"): remove $BUILD to fetch it again"
 	exit 0
 fi
 

@@ -29,8 +29,9 @@ begin() { : >"$BUILD/results/check-$1.txt"; say "check: $1"; }
 # Findings of a log, one per line, without line and column numbers, so
 # that base and series can be compared.
 findings() {
-	grep -E '^[^ ]*(drivers|samples|include|tools)/[^ :]+:[0-9]+(:[0-9]+)?[:-].*(warning|error|WARNING|ERROR|CHECK|INFO)' "$1" |
-		sed -E -e 's#^[^ ]*((drivers|samples|include|tools)/[^ :]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' |
+	sed -E -e "s#$BASE_REPO/##g" -e "s#$SERIES_TREE/##g" "$1" |
+		grep -E '^[A-Za-z0-9_./+-]+\.[A-Za-z]+:[0-9]+(:[0-9]+)?[:-].*(warning|error|WARNING|ERROR|CHECK|INFO)' |
+		sed -E -e 's#^([^ :]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' |
 		sort || true
 }
 
@@ -43,6 +44,17 @@ compare() {
 	else
 		while IFS= read -r l; do result "$1" FAIL "$1" "new: $l"; done <<<"$new"
 	fi
+}
+
+# What the cached base findings depend on: base, config, tool versions.
+cache_key() {
+	{
+		cat "$BUILD/base.version"
+		cat "$BUILD/obj/series/.config"
+		gcc --version | head -n 1
+		sparse --version 2>&1 | head -n 1
+		spatch --version 2>&1 | head -n 1
+	} | sha256sum | cut -d' ' -f1
 }
 
 series_tree() {
@@ -58,9 +70,12 @@ check_bisect() {
 		git -C "$SERIES_TREE" checkout -q -b series base
 	fi
 	git -C "$SERIES_TREE" am --abort >/dev/null 2>&1 || true
-	git -C "$SERIES_TREE" checkout -q -B series base
-	git -C "$SERIES_TREE" reset -q --hard base
-	git -C "$SERIES_TREE" clean -q -fdx
+	if ! { git -C "$SERIES_TREE" checkout -q -f -B series base &&
+	       git -C "$SERIES_TREE" reset -q --hard base &&
+	       git -C "$SERIES_TREE" clean -q -fdx; }; then
+		result bisect FAIL apply "cannot reset $SERIES_TREE to base (rm -rf it and retry)"
+		return
+	fi
 	local p n=0 total
 	total=$(series_patches | wc -l)
 	[ "$total" -gt 0 ] || { result bisect FAIL apply "patches/ holds no patch"; return; }
@@ -73,11 +88,12 @@ check_bisect() {
 			result bisect FAIL "apply ${p##*/}" "does not apply to $(cat "$BUILD/base.version"): $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
 			return
 		fi
+		rm -f "$BUILD/logs/build-series.log"
 		if "$ROOT/harness/build.sh" "$SERIES_TREE"; then
 			result bisect PASS "build after ${p##*/}"
 		else
 			result bisect FAIL "build after ${p##*/}" \
-				"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
+				"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" 2>/dev/null | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
 			return
 		fi
 	done < <(series_patches)
@@ -135,10 +151,10 @@ check_compile() {
 	series_tree
 	[ -f "$BUILD/obj/series/.config" ] || die "build the series first (./rig check bisect)"
 	local stamp=$BUILD/check/$check-base.done
-	if [ ! -f "$stamp" ]; then
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$(cache_key)" ]; then
 		compile_dirs base "$BASE_REPO" "$base_log" "$@" ||
 			{ result "$check" FAIL "$check" "base does not compile"; return; }
-		touch "$stamp"
+		cache_key >"$stamp"
 	fi
 	compile_dirs series "$SERIES_TREE" "$series_log" "$@" ||
 		{ result "$check" FAIL "$check" "series does not compile: $series_log"; return; }
@@ -152,7 +168,9 @@ check_coccicheck() {
 	local name src d log
 	for name in base series; do
 		log=$BUILD/check/coccicheck-$name.log
-		[ "$name" = base ] && [ -f "$BUILD/check/coccicheck-base.done" ] && continue
+		[ "$name" = base ] &&
+			[ "$(cat "$BUILD/check/coccicheck-base.done" 2>/dev/null)" = "$(cache_key)" ] &&
+			continue
 		src=$BASE_REPO
 		[ "$name" = series ] && src=$SERIES_TREE
 		local obj
@@ -166,7 +184,7 @@ check_coccicheck() {
 			cat "$log.$$" >>"$log"
 			rm -f "$log.$$"
 		done
-		[ "$name" = base ] && touch "$BUILD/check/coccicheck-base.done"
+		[ "$name" = base ] && cache_key >"$BUILD/check/coccicheck-base.done"
 	done
 	compare coccicheck "$BUILD/check/coccicheck-base.log" "$BUILD/check/coccicheck-series.log"
 }
@@ -184,8 +202,8 @@ check_kerneldoc() {
 		(cd "$SERIES_TREE" && ./scripts/kernel-doc -none -Wall "$f") >>"$series_log" 2>&1
 	done
 	# kernel-doc writes "file:line: warning: ..."; findings() keys on that.
+	say "check: kerneldoc read $(echo "$files" | grep -c . || true) touched .c/.h files"
 	compare kerneldoc "$base_log" "$series_log"
-	result kerneldoc PASS "kerneldoc files" "$(echo "$files" | grep -c . || true) touched .c/.h files read"
 }
 
 for c in "${checks[@]}"; do

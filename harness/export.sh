@@ -27,7 +27,10 @@ trap 'rm -rf "$tmp"' EXIT
 GIT_COMMITTER_NAME=$(git -C "$dir" log -1 --format=%an) \
 GIT_COMMITTER_EMAIL=$(git -C "$dir" log -1 --format=%ae) \
 GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%aD) \
-git -C "$dir" format-patch -q --zero-commit --no-signature --cover-letter \
+git -C "$dir" -c diff.noprefix=false -c diff.mnemonicPrefix=false \
+	-c diff.algorithm=myers -c diff.renames=true -c format.signOff=false \
+	-c format.useAutoBase=false -c format.thread=false \
+	format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --subject-prefix=PATCH \
 	-o "$tmp" base..HEAD
 rm -f "$ROOT"/patches/*.patch

@@ -11,21 +11,40 @@ start=$SECONDS
 mkdir -p "$BUILD/results"
 rm -f "$BUILD"/results/*.txt
 
-"$ROOT/harness/check.sh" bisect
-if grep -q '^FAIL' "$BUILD/results/check-bisect.txt"; then
-	say "test: the series does not apply or build: later checks and VM tests skipped"
-	"$ROOT/harness/check.sh" checkpatch
-else
-	"$ROOT/harness/check.sh" checkpatch sparse w1 coccicheck kerneldoc
-	mapfile -t tests < <(grep -v '^#' "$ROOT/guest/TESTS" | grep .)
-	"$ROOT/harness/vm.sh" "$SERIES_TREE" "${tests[@]}"
-fi
+# Every step must exit 0 and leave a result file with at least one line:
+# a step that dies without saying FAIL is a failure too.
+step_failed() {
+	mkdir -p "$BUILD/results"
+	echo "FAIL $1: $2" >>"$BUILD/results/check-steps.txt"
+}
+run_check() {
+	"$ROOT/harness/check.sh" "$1" || step_failed "check $1" "exited non-zero"
+	[ -s "$BUILD/results/check-$1.txt" ] ||
+		step_failed "check $1" "wrote no result"
+}
 
+run_check bisect
+if ! grep -q '^PASS apply' "$BUILD/results/check-bisect.txt" 2>/dev/null; then
+	say "test: the series does not apply or build: later checks and VM tests skipped"
+	grep -q '^FAIL' "$BUILD/results/check-bisect.txt" 2>/dev/null ||
+		step_failed bisect "stopped before the last patch was built"
+	run_check checkpatch
+else
+	for c in checkpatch sparse w1 coccicheck kerneldoc; do
+		run_check "$c"
+	done
+	mapfile -t tests < <(grep -v '^#' "$ROOT/guest/TESTS" | grep .)
+	"$ROOT/harness/vm.sh" "$SERIES_TREE" "${tests[@]}" ||
+		grep -q '^FAIL' "$BUILD/results/series.txt" 2>/dev/null ||
+		step_failed vm "exited non-zero without naming a failure"
+	[ -s "$BUILD/results/series.txt" ] || step_failed vm "wrote no result"
+fi
 echo
 say "test: results (build/results/), $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 # Only this run's files: checks and the VM run of the series tree.
 results=("$BUILD"/results/check-*.txt)
 [ -f "$BUILD/results/series.txt" ] && results+=("$BUILD/results/series.txt")
+
 cat "${results[@]}" | grep -E '^(FAIL|SKIP)' | sed 's/^/    /'
 passed=$(cat "${results[@]}" | grep -cE '^(PASS|XFAIL)')
 failed=$(cat "${results[@]}" | grep -cE '^(FAIL|SKIP)')

@@ -43,14 +43,18 @@ elif [ "$force" = 0 ]; then
 	fi
 fi
 
+mkdir -p "$BUILD/logs"
 git -C "$dir" am --abort >/dev/null 2>&1 || true
 git -C "$dir" checkout -q -B series base
 git -C "$dir" reset -q --hard base
 n=0
 while read -r p; do
-	if ! git -C "$dir" am -q --keep-cr "$p" >/dev/null 2>&1; then
+	# The committer falls back to the rig's identity where git has none.
+	if ! GIT_COMMITTER_NAME=$(git -C "$dir" config user.name || echo "$RIG_IDENT_NAME") \
+	     GIT_COMMITTER_EMAIL=$(git -C "$dir" config user.email || echo "$RIG_IDENT_EMAIL") \
+	     git -C "$dir" am -q "$p" >"$BUILD/logs/am.log" 2>&1; then
 		git -C "$dir" am --abort >/dev/null 2>&1 || true
-		die "patch ${p##*/} does not apply to the base ($(cat "$BUILD/base.version"))"
+		die "patch ${p##*/} does not apply to the base ($(cat "$BUILD/base.version")): $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
 	fi
 	n=$((n + 1))
 done < <(series_patches)

@@ -53,6 +53,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \
 	</dev/null >"$run/qemu.log" 2>&1 &
 qpid=$!
+trap 'kill $qpid 2>/dev/null' EXIT INT TERM
 seen=0
 while kill -0 $qpid 2>/dev/null; do
 	sleep 2
@@ -65,13 +66,16 @@ while kill -0 $qpid 2>/dev/null; do
 done
 wait $qpid
 rc=$?
+trap - EXIT INT TERM
 printf '    [vm] QEMU exited with %d after %ds\n' "$rc" "$SECONDS"
 
 case $rc in
 33) verdict="guest reported pass" ;;
 35) verdict="guest reported failure" ;;
-124|137) verdict="guest hung: no verdict after ${timeout}s (killed)" ;;
-*) verdict="guest died without a verdict (kernel panic, reboot or QEMU crash)" ;;
+124) verdict="guest hung: no verdict after ${timeout}s (killed)" ;;
+137) verdict="QEMU was killed (SIGKILL: hung past the timeout, or out of memory)" ;;
+0) verdict="guest died without a verdict (kernel panic or reboot)" ;;
+*) verdict="QEMU failed (exit $rc): $(head -c 300 "$run/qemu.log" | tr '\n' ' ')" ;;
 esac
 python3 "$ROOT/harness/parse_results.py" ${RIG_SHOW:+--show} --tree "$dir" --exit "$rc" \
 	--verdict "$verdict" --console "$run/console.log" \
