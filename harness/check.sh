@@ -82,7 +82,7 @@ check_bisect() {
 	while read -r p; do
 		n=$((n + 1))
 		say "check: patch $n/$total ${p##*/}"
-		if ! GIT_COMMITTER_NAME=rig GIT_COMMITTER_EMAIL=rig@localhost \
+		if ! GIT_COMMITTER_NAME=$RIG_IDENT_NAME GIT_COMMITTER_EMAIL=$RIG_IDENT_EMAIL \
 		     git -C "$SERIES_TREE" am -q "$p" >"$BUILD/logs/am.log" 2>&1; then
 			git -C "$SERIES_TREE" am --abort >/dev/null 2>&1
 			result bisect FAIL "apply ${p##*/}" "does not apply to $(cat "$BUILD/base.version"): $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
