@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the test kernel and the selftests of a tree, incrementally.
 #   build.sh [DIR] [--vmlinux]   (default DIR: build/linux)
-# The kernel is "make allnoconfig" plus config/test.config and
-# config/debug.config, built out of tree in build/obj/<name of DIR>.
+# The kernel is "make allnoconfig" plus config/test.config,
+# config/debug.config and config/series.config (options the series adds,
+# required only in a tree that has them), built out of tree in
+# build/obj/<name of DIR>.
 # --vmlinux only builds vmlinux.  RIG_CONFIG_EXTRA=FILE adds a fragment.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,19 +27,28 @@ need bc bc
 
 obj=$BUILD/obj/$(basename "$dir")
 mkdir -p "$obj" "$BUILD/logs"
-fragments=("$ROOT/config/test.config" "$ROOT/config/debug.config")
+fragments=("$ROOT/config/test.config" "$ROOT/config/debug.config"
+	"$ROOT/config/series.config")
 # A developer's extra fragment (for example a KUnit suite to try).
 [ -n "${RIG_CONFIG_EXTRA:-}" ] && fragments+=("$RIG_CONFIG_EXTRA")
 want=$(cat "${fragments[@]}")
+# The series' own options that this tree defines: when a patch adds one,
+# the tree must be configured again.
+optional=$(grep -o '^CONFIG_[A-Z0-9_]*' "$ROOT/config/series.config")
+defined=""
+for key in $optional; do
+	grep -rqsx --include='Kconfig*' "config ${key#CONFIG_}" "$dir" && defined+=" $key"
+done
 stamp=$obj/.rig-config
-if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want$defined" ]; then
 	say "build: configuring $obj (allnoconfig + ${fragments[*]##*/})"
 	merged=$obj/.rig-allconfig
 	printf '%s\n' "$want" >"$merged"
 	make -s -C "$dir" O="$obj" KCONFIG_ALLCONFIG="$merged" allnoconfig \
 		>"$BUILD/logs/config.log" 2>&1 ||
 		die "allnoconfig failed: see $BUILD/logs/config.log"
-	# Every option asked for must have been taken.
+	# Every option asked for must have been taken, but the series' own
+	# options only where the tree defines them.
 	bad=""
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
@@ -45,10 +56,13 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 		got=$(grep "^$key=" "$obj/.config" | cut -d= -f2- || true)
 		[ "$got" = "$val" ] && continue
 		[ "$val" = n ] && [ -z "$got" ] && continue
+		if grep -qx "$key" <<<"$optional" && ! grep -qw "$key" <<<"$defined"; then
+			continue
+		fi
 		bad+=" $key=$val(got:${got:-unset})"
 	done <<<"$want"
 	[ -z "$bad" ] || die "config options not taken (missing dependency?):$bad"
-	printf '%s\n' "$want" >"$stamp"
+	printf '%s' "$want$defined" >"$stamp"
 fi
 
 say "build: kernel ($target) of $dir"
@@ -70,5 +84,7 @@ for t in vfio; do
 			KHDR_INCLUDES="-isystem $obj/usr/include" \
 			LDFLAGS=-static ||
 		die "selftests/$t failed to build (log: $BUILD/logs/selftests-$t.log)"
+	! grep -q 'warning:' "$BUILD/logs/selftests-$t.log" ||
+		die "selftests/$t: compiler warnings: $(grep -m3 'warning:' "$BUILD/logs/selftests-$t.log")"
 done
 say "build: $obj/arch/x86/boot/bzImage"

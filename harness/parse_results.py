@@ -114,10 +114,16 @@ def main():
             verdicts.append(('FAIL', t, 'no test results in its output (rc=%d)' % rc))
             continue
         xfails = set(re.findall(r'^ok \d+ (\S+).*# XFAIL', text, re.M))
+        xpasses = set(re.findall(r'^ok \d+ (\S+).*# XPASS', text, re.M))
         failed = 0
         for name, status in cases:
             short = name.split('.', 1)[-1] if '.' in name else name
-            if status == 'PASS' and (short in xfails or name in xfails):
+            if status == 'PASS' and (short in xpasses or name in xpasses):
+                failed += 1
+                verdicts.append(('FAIL', '%s: %s' % (t, name),
+                                 'XPASS: marked as an expected failure but passes: '
+                                 'drop its XFAIL_ADD()'))
+            elif status == 'PASS' and (short in xfails or name in xfails):
                 verdicts.append(('XFAIL', '%s: %s' % (t, name), 'expected failure'))
             elif status == 'PASS':
                 verdicts.append(('PASS', '%s: %s' % (t, name), ''))

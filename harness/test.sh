@@ -38,12 +38,17 @@ else
 		grep -q '^FAIL' "$BUILD/results/series.txt" 2>/dev/null ||
 		step_failed vm "exited non-zero without naming a failure"
 	[ -s "$BUILD/results/series.txt" ] || step_failed vm "wrote no result"
+	"$ROOT/harness/known.sh" "$SERIES_TREE" ||
+		grep -q '^FAIL' "$BUILD/results/known.txt" 2>/dev/null ||
+		step_failed known "exited non-zero without naming a failure"
 fi
 echo
 say "test: results (build/results/), $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 # Only this run's files: checks and the VM run of the series tree.
 results=("$BUILD"/results/check-*.txt)
-[ -f "$BUILD/results/series.txt" ] && results+=("$BUILD/results/series.txt")
+for f in series known; do
+	[ -f "$BUILD/results/$f.txt" ] && results+=("$BUILD/results/$f.txt")
+done
 
 cat "${results[@]}" | grep -E '^(FAIL|SKIP)' | sed 's/^/    /'
 passed=$(cat "${results[@]}" | grep -cE '^(PASS|XFAIL)')

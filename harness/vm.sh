@@ -7,7 +7,7 @@
 # Tests: selftest:DIR/BIN, kunit, script:NAME (guest/NAME.sh).
 # Results come on a second serial port, the verdict through isa-debug-exit:
 # a truncated or garbled console cannot fake a pass.  Writes the per-test
-# verdicts to build/results/<name>.txt ("PASS|FAIL|SKIP name").
+# verdicts to build/results/<name>.txt ("PASS|FAIL|SKIP|XFAIL name").
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +17,9 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(selftest:vfio/vfio_dirty_tracking)
 name=$(basename "$dir")
 obj=$BUILD/obj/$name
+# RIG_VM_NAME names the run (its directory and result file) when one tree
+# boots more than once.
+run_name=${RIG_VM_NAME:-$name}
 kernel=$obj/arch/x86/boot/bzImage
 timeout=${RIG_VM_TIMEOUT:-900}
 
@@ -26,7 +29,7 @@ need cpio cpio
 	die "/bin/busybox is missing or not static: install busybox-static"
 [ -f "$kernel" ] || die "no kernel at $kernel: run ./rig build $dir"
 
-run=$BUILD/vm/$name
+run=$BUILD/vm/$run_name
 rm -rf "$run"
 mkdir -p "$run/initramfs"/{bin,sbin,dev,proc,sys,tmp,rig,selftests} "$BUILD/results"
 cp /bin/busybox "$run/initramfs/bin/"
@@ -38,7 +41,7 @@ chmod +x "$run/initramfs/init"
 	die "cannot make the initramfs"
 
 list=$(IFS=,; echo "${tests[*]}")
-say "vm: booting $name (TCG, intel-iommu, 3 edu), tests: $list (timeout ${timeout}s)"
+say "vm: booting $name (TCG, intel-iommu, 4 edu), tests: $list (timeout ${timeout}s)"
 cmdline="console=ttyS0 intel_iommu=on panic_on_warn=1 panic=-1 oops=panic"
 cmdline+=" softlockup_panic=1 rig.tests=$list"
 SECONDS=0
@@ -47,7 +50,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-M q35 -accel tcg -cpu max -smp 2 -m 2G \
 	-kernel "$kernel" -initrd "$run/initramfs.cpio" -append "$cmdline" \
 	-device intel-iommu,intremap=on \
-	-device edu,addr=5.0 \
+	-device edu,addr=5.0 -device edu,addr=7.0 \
 	-device edu,addr=6.0,multifunction=on -device edu,addr=6.1 \
 	-serial "file:$run/console.log" -serial "file:$run/results.log" \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \
@@ -79,5 +82,5 @@ case $rc in
 esac
 python3 "$ROOT/harness/parse_results.py" ${RIG_SHOW:+--show} --tree "$dir" --exit "$rc" \
 	--verdict "$verdict" --console "$run/console.log" \
-	--results "$run/results.log" --out "$BUILD/results/$name.txt" \
+	--results "$run/results.log" --out "$BUILD/results/$run_name.txt" \
 	-- "${tests[@]}"
