@@ -7,14 +7,23 @@
 #   selftests), so the last build is the test kernel.
 # checkpatch: --strict --codespell on every patch: no finding at all, except
 #   FILE_PATH_CHANGES for new files that MAINTAINERS already covers.
-# sparse, w1, coccicheck, kerneldoc: findings in drivers/vfio, samples/vfio-mdev
-#   (and, for kernel-doc, every touched .c/.h) of base and series; only new
-#   findings fail.
+# sparse, w1, coccicheck, kerneldoc: findings in drivers/vfio, samples/vfio-mdev,
+#   samples/vfio-pci (and, for kernel-doc, every touched .c/.h) of base and
+#   series; only new findings fail.
 # Each check writes build/results/check-NAME.txt ("PASS|FAIL name: detail").
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-CHECK_DIRS=(drivers/vfio samples/vfio-mdev)
+# Directories the series touches; a tree without one (the base has no
+# samples/vfio-pci) is checked without it.
+CHECK_DIRS=(drivers/vfio samples/vfio-mdev samples/vfio-pci)
+# present_dirs SRC: the CHECK_DIRS that SRC has.
+present_dirs() {
+	local d
+	for d in "${CHECK_DIRS[@]}"; do
+		[ -d "$1/$d" ] && echo "$d"
+	done
+}
 mkdir -p "$BUILD/results" "$BUILD/logs" "$BUILD/check"
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || checks=(bisect checkpatch sparse w1 coccicheck kerneldoc)
@@ -51,6 +60,7 @@ compare() {
 cache_key() {
 	{
 		cat "$BUILD/base.version"
+		echo "${CHECK_DIRS[@]}"
 		cat "$BUILD/obj/series/.config"
 		gcc --version | head -n 1
 		sparse --version 2>&1 | head -n 1
@@ -169,12 +179,13 @@ compile_dirs() {
 	local name=$1 src=$2 log=$3 obj
 	shift 3
 	obj=$(prepare_check "$name" "$src")
-	local d
-	for d in "${CHECK_DIRS[@]}"; do
+	local d dirs
+	mapfile -t dirs < <(present_dirs "$src")
+	for d in "${dirs[@]}"; do
 		find "$obj/$d" -name '*.o' -delete 2>/dev/null
 	done
 	run_logged "$name $*" "$log" \
-		make -C "$src" O="$obj" -j"$JOBS" "$@" "${CHECK_DIRS[@]/%//}"
+		make -C "$src" O="$obj" -j"$JOBS" "$@" "${dirs[@]/%//}"
 }
 
 check_compile() {
@@ -209,7 +220,7 @@ check_coccicheck() {
 		local obj
 		obj=$(prepare_check "$name" "$src")
 		: >"$log"
-		for d in "${CHECK_DIRS[@]}"; do
+		for d in $(present_dirs "$src"); do
 			run_logged "coccicheck $name $d" "$log.$$" \
 				make -C "$src" O="$obj" coccicheck MODE=report \
 				J="$JOBS" M="$src/$d" ||
