@@ -121,8 +121,8 @@ def main():
             if status == 'PASS' and (short in xpasses or name in xpasses):
                 failed += 1
                 verdicts.append(('FAIL', '%s: %s' % (t, name),
-                                 'XPASS: marked as an expected failure but passes: '
-                                 'drop its XFAIL_ADD()'))
+                                 'XPASS: marked as an expected failure but passed or '
+                                 'skipped: if the defect is fixed, drop its XFAIL_ADD()'))
             elif status == 'PASS' and (short in xfails or name in xfails):
                 verdicts.append(('XFAIL', '%s: %s' % (t, name), 'expected failure'))
             elif status == 'PASS':
