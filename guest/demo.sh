@@ -66,10 +66,15 @@ scenario vfio_dirty_scope edu_pin.pinned_pages_only \
 	"pages until its first pin; then exactly pages 0 (read) and 3 (written" \
 	"by real DMA through VT-d), every round while pinned, once after close"
 scenario vfio_dirty_scope shared.pin_then_write.other_function_write_reported \
-	"container: the shared group.  Function 0 (edu-vfio-pci) pins pages 0-1;" \
-	"function 1 (vfio-pci, pins nothing) writes page 8.  Function 1 can" \
-	"write anywhere, so every page must be dirty.  The base kernel narrows" \
-	"the whole group on function 0's pin and loses page 8"
+	"container: the shared group.  Function 0 (edu-vfio-pci) tries to pin" \
+	"pages 0-1; function 1 (vfio-pci, pins nothing) writes page 8.  type1" \
+	"narrows a whole group on a pin, so vfio refuses the pin (EINVAL) while" \
+	"function 0 is not alone in its group: every page stays dirty, page 8" \
+	"included (the base kernel narrowed the group and lost page 8)"
+scenario vfio_group_pin pinned_group.unset_container.bind_refused_until_released \
+	"the shared group, function 1 unbound: function 0 is alone and pins." \
+	"Binding function 1 to vfio-pci again fails (EBUSY) until the group" \
+	"leaves its container; closing function 0 is not enough"
 scenario vfio_dirty_scope mdma.unmap_reports_written_pages \
 	"unmap with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP after mdma wrote pages" \
 	"4 (pinned) and 12 (vfio_dma_rw): the last bitmap of the range"
