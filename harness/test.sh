@@ -38,6 +38,10 @@ else
 		grep -q '^FAIL' "$BUILD/results/series.txt" 2>/dev/null ||
 		step_failed vm "exited non-zero without naming a failure"
 	[ -s "$BUILD/results/series.txt" ] || step_failed vm "wrote no result"
+	"$ROOT/harness/kunit32.sh" "$SERIES_TREE" ||
+		grep -q '^FAIL' "$BUILD/results/kunit32.txt" 2>/dev/null ||
+		step_failed kunit32 "exited non-zero without naming a failure"
+	[ -s "$BUILD/results/kunit32.txt" ] || step_failed kunit32 "wrote no result"
 	"$ROOT/harness/known.sh" "$SERIES_TREE" ||
 		grep -q '^FAIL' "$BUILD/results/known.txt" 2>/dev/null ||
 		step_failed known "exited non-zero without naming a failure"
@@ -46,7 +50,7 @@ echo
 say "test: results (build/results/), $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 # Only this run's files: checks and the VM run of the series tree.
 results=("$BUILD"/results/check-*.txt)
-for f in series known; do
+for f in series kunit32 known; do
 	[ -f "$BUILD/results/$f.txt" ] && results+=("$BUILD/results/$f.txt")
 done
 

@@ -17,6 +17,8 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(selftest:vfio/vfio_dirty_tracking)
 name=$(basename "$dir")
 obj=$BUILD/obj/$name
+# RIG_VM_APPEND adds to the kernel command line, e.g. to run one KUnit case:
+# RIG_VM_APPEND=kunit.filter_glob=vfio-iommu-type1.t1_pin_no_page.
 # RIG_VM_NAME names the run (its directory and result file) when one tree
 # boots more than once.
 run_name=${RIG_VM_NAME:-$name}
@@ -43,7 +45,7 @@ chmod +x "$run/initramfs/init"
 list=$(IFS=,; echo "${tests[*]}")
 say "vm: booting $name (TCG, intel-iommu, 4 edu), tests: $list (timeout ${timeout}s)"
 cmdline="console=ttyS0 intel_iommu=on panic_on_warn=1 panic=-1 oops=panic"
-cmdline+=" softlockup_panic=1 rig.tests=$list"
+cmdline+=" softlockup_panic=1 rig.tests=$list${RIG_VM_APPEND:+ $RIG_VM_APPEND}"
 SECONDS=0
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -display none -no-reboot \
