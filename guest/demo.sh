@@ -51,9 +51,10 @@ scenario vfio_dirty_scope mdma.write_reports_written_pages \
 scenario vfio_dirty_scope mdma.kept_pins_reported_every_round \
 	"mdma keeps page 7 pinned: it may write it at any time, so it is dirty" \
 	"every round, and once more after the pin is released"
-scenario vfio_dirty_scope mdma.read_pins_reported \
-	"mdma reads page 9 through a read-only pin: type1 reports it dirty" \
-	"although the device could not write it (a later patch fixes this)"
+scenario vfio_dirty_scope mdma.read_pins_clean \
+	"mdma reads page 9 through a read-only pin: the device cannot write" \
+	"it, so it is clean (the base kernel reported it dirty); the migration" \
+	"capability says the bitmap is limited to pinned pages"
 scenario vfio_dirty_scope mdma.dma_rw \
 	"mdma writes 100 bytes of page 10 and reads page 11 with" \
 	"vfio_dma_rw(): the write is dirty, the read is not"
@@ -63,8 +64,9 @@ scenario vfio_dirty_scope mixed.all_pages_dirty_until_edu_leaves \
 	"wrote must not be lost), then only what mdma pins"
 scenario vfio_dirty_scope edu_pin.pinned_pages_only \
 	"container: edu on edu-vfio-pci, an IOMMU-backed device that pins.  All" \
-	"pages until its first pin; then exactly pages 0 (read) and 3 (written" \
-	"by real DMA through VT-d), every round while pinned, once after close"
+	"pages until its first pin, and in the round of that pin; then exactly" \
+	"page 3 (written by real DMA through VT-d; page 0, only read, is clean)," \
+	"every round while pinned, once after close"
 scenario vfio_dirty_scope shared.pin_then_write.other_function_write_reported \
 	"container: the shared group.  Function 0 (edu-vfio-pci) tries to pin" \
 	"pages 0-1; function 1 (vfio-pci, pins nothing) writes page 8.  type1" \
