@@ -82,5 +82,6 @@ scenario vfio_dirty_scope mdma.unmap_reports_written_pages \
 	"4 (pinned) and 12 (vfio_dma_rw): the last bitmap of the range"
 scenario vfio_dirty_tracking edu.migration_capability \
 	"VFIO_IOMMU_GET_INFO's migration capability: page sizes for the" \
-	"bitmap; its flags do not yet tell userspace which scope applies"
+	"bitmap, and flags 0: the edu group on vfio-pci can write any page, so" \
+	"VFIO_IOMMU_TYPE1_MIGRATION_PINNED_SCOPE is clear (every page dirty)"
 exit $rc
