@@ -139,9 +139,9 @@ int main(void)
 		int ret;
 
 		/* Start each workload from a clean bitmap */
-		get_bitmap_to(c.fd, B_IOVA, B_SIZE,
-			      (uint64_t [B_WORDS]){ 0 }, B_WORDS * 8);
-		ret = workloads[i].run(&w, &v, &missed);
+		ret = get_bitmap_to(c.fd, B_IOVA, B_SIZE,
+				    (uint64_t [B_WORDS]){ 0 }, B_WORDS * 8);
+		ret = ret ?: workloads[i].run(&w, &v, &missed);
 		printf("# precision %s rounds=%d written=%ld reported=%ld missed=%ld\n",
 		       workloads[i].name, ROUNDS, w, v, missed);
 		printf("%s %u %s\n", ret || missed ? "not ok" : "ok", i + 1,

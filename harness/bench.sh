@@ -34,14 +34,12 @@ fi
 
 # One binary for both kernels, from the series' selftest library.
 src=$tree/tools/testing/selftests/vfio
-for name in before linux; do
-	out=$BUILD/obj/$name/selftests/bench
-	mkdir -p "$out"
-	gcc -static -O2 -Wall -isystem "$BUILD/obj/linux/usr/include" -I"$src" \
-		-o "$out/precision" "$ROOT/bench/precision.c" \
-		"$src/vfio_dirty_utils.c" -lpthread ||
-		die "cannot build bench/precision.c"
-done
+mkdir -p "$BUILD/obj/linux/selftests/bench" "$BUILD/obj/before/selftests/bench"
+gcc -static -O2 -Wall -isystem "$BUILD/obj/linux/usr/include" -I"$src" \
+	-o "$BUILD/obj/linux/selftests/bench/precision" "$ROOT/bench/precision.c" \
+	"$src/vfio_dirty_utils.c" -lpthread ||
+	die "cannot build bench/precision.c"
+cp "$BUILD/obj/linux/selftests/bench/precision" "$BUILD/obj/before/selftests/bench/"
 
 declare -A rep wr
 for name in before linux; do
