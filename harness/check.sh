@@ -3,15 +3,18 @@
 # Series checks, each runnable alone:
 #   check.sh [apply|bisect|checkpatch|sparse|w1|coccicheck|kerneldoc]...
 # apply+bisect (run together as "bisect"): build/series = fresh base, then
-#   every patch of patches/ applied with git am and built (kernel and
-#   selftests), so the last build is the test kernel.
+#   every patch of every series of patches/ applied in order with git am and
+#   built (kernel and selftests), so the last build is the test kernel.  At
+#   the end of each series but the last, the branch NAME marks it, and its
+#   kernel boots in the VM to run the tests it has (guest/TESTS that it
+#   built, and KUnit): results in build/results/series-NAME.txt.
 # checkpatch: --strict --codespell on every patch: no finding at all, except
 #   FILE_PATH_CHANGES for new files that MAINTAINERS already covers, and
 #   UNKNOWN_COMMIT_ID for upstream commits the one-commit base repository
 #   lacks, when listed (with their titles) in series/upstream-commits.txt.
 # sparse, w1, coccicheck, kerneldoc: findings in drivers/vfio, samples/vfio-mdev,
-#   samples/vfio-pci (and, for kernel-doc, every touched .c/.h) of base and
-#   series; only new findings fail.
+#   samples/vfio-pci (and, for kernel-doc, every touched .c/.h) of the base
+#   and of the end of each series; only new findings fail.
 # Each check writes build/results/check-NAME.txt ("PASS|FAIL name: detail").
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,21 +44,48 @@ begin() { : >"$BUILD/results/check-$1.txt"; say "check: $1"; }
 # Findings of a log, one per line, without line and column numbers, so
 # that base and series can be compared.
 findings() {
-	sed -E -e "s#$BASE_REPO/##g" -e "s#$SERIES_TREE/##g" "$1" |
+	sed -E -e "s#$BASE_REPO/##g" -e "s#$SERIES_TREE/##g" \
+		-e "s#$BUILD/check/src-[^/]*/##g" "$1" |
 		grep -E '^[A-Za-z0-9_./+-]+\.[A-Za-z]+:[0-9]+(:[0-9]+)?[:-].*(warning|error|WARNING|ERROR|CHECK|INFO)' |
 		sed -E -e 's#^([^ :]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' |
 		sort || true
 }
 
-# compare CHECK LOG_BASE LOG_SERIES: one PASS, or one FAIL per new finding.
+# compare CHECK NAME LOG_BASE LOG_SERIES: one PASS, or one FAIL per new
+# finding at the end of series NAME.
 compare() {
 	local new
-	new=$(comm -13 <(findings "$2") <(findings "$3"))
+	new=$(comm -13 <(findings "$3") <(findings "$4"))
 	if [ -z "$new" ]; then
-		result "$1" PASS "$1" "no new findings ($(findings "$2" | wc -l) in base, $(findings "$3" | wc -l) with the series)"
+		result "$1" PASS "$1 $2" "no new findings ($(findings "$3" | wc -l) in base, $(findings "$4" | wc -l) at the end of $2)"
 	else
-		while IFS= read -r l; do result "$1" FAIL "$1" "new: $l"; done <<<"$new"
+		while IFS= read -r l; do result "$1" FAIL "$1 $2" "new: $l"; done <<<"$new"
 	fi
+}
+
+# series_ends: "NAME DIR" for each series, DIR a tree at its last patch: the
+# series tree for the last one, a worktree of it for the others.
+series_ends() {
+	local name names last dir
+	mapfile -t names < <(series_names)
+	last=${names[${#names[@]}-1]}
+	git -C "$SERIES_TREE" worktree prune
+	for name in "${names[@]}"; do
+		dir=$SERIES_TREE
+		if [ "$name" != "$last" ]; then
+			dir=$BUILD/check/src-$name
+			git -C "$SERIES_TREE" rev-parse -q --verify "refs/heads/$name" >/dev/null ||
+				die "no branch $name in $SERIES_TREE: run ./rig check bisect first"
+			if [ -e "$dir/.git" ]; then
+				git -C "$dir" checkout -q -f --detach "$name" ||
+					die "cannot check out $name in $dir"
+			else
+				git -C "$SERIES_TREE" worktree add -q -f --detach "$dir" "$name" ||
+					die "cannot make the worktree $dir"
+			fi
+		fi
+		echo "$name $dir"
+	done
 }
 
 # What the cached base findings depend on: base, config, tool versions.
@@ -68,6 +98,12 @@ cache_key() {
 		sparse --version 2>&1 | head -n 1
 		spatch --version 2>&1 | head -n 1
 	} | sha256sum | cut -d' ' -f1
+}
+
+# patch_name PATCH: series/file, as results name it.
+patch_name() {
+	local d=${1%/*}
+	echo "${d##*/}/${1##*/}"
 }
 
 series_tree() {
@@ -89,28 +125,55 @@ check_bisect() {
 		result bisect FAIL apply "cannot reset $SERIES_TREE to base (rm -rf it and retry)"
 		return
 	fi
-	local p n=0 total
+	local p n=0 total name names last
+	mapfile -t names < <(series_names)
+	last=${names[${#names[@]}-1]}
 	total=$(series_patches | wc -l)
 	[ "$total" -gt 0 ] || { result bisect FAIL apply "patches/ holds no patch"; return; }
-	while read -r p; do
-		n=$((n + 1))
-		say "check: patch $n/$total ${p##*/}"
-		if ! GIT_COMMITTER_NAME=$RIG_IDENT_NAME GIT_COMMITTER_EMAIL=$RIG_IDENT_EMAIL \
-		     git -C "$SERIES_TREE" am -q "$p" >"$BUILD/logs/am.log" 2>&1; then
-			git -C "$SERIES_TREE" am --abort >/dev/null 2>&1
-			result bisect FAIL "apply ${p##*/}" "does not apply to $(cat "$BUILD/base.version"): $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
-			return
-		fi
-		rm -f "$BUILD/logs/build-series.log"
-		if "$ROOT/harness/build.sh" "$SERIES_TREE"; then
-			result bisect PASS "build after ${p##*/}"
-		else
-			result bisect FAIL "build after ${p##*/}" \
-				"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" 2>/dev/null | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
-			return
-		fi
-	done < <(series_patches)
-	result bisect PASS apply "$total patches apply with git am to $(cat "$BUILD/base.version")"
+	rm -f "$BUILD"/results/series-*.txt
+	for name in "${names[@]}"; do
+		[ -n "$(series_patches "$name")" ] ||
+			{ result bisect FAIL "apply $name" "patches/$name holds no patch"; return; }
+		while read -r p; do
+			n=$((n + 1))
+			say "check: patch $n/$total $name/${p##*/}"
+			if ! GIT_COMMITTER_NAME=$RIG_IDENT_NAME GIT_COMMITTER_EMAIL=$RIG_IDENT_EMAIL \
+			     git -C "$SERIES_TREE" am -q "$p" >"$BUILD/logs/am.log" 2>&1; then
+				git -C "$SERIES_TREE" am --abort >/dev/null 2>&1
+				result bisect FAIL "apply $name/${p##*/}" "does not apply to $(cat "$BUILD/base.version") and the series before it: $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
+				return
+			fi
+			rm -f "$BUILD/logs/build-series.log"
+			if "$ROOT/harness/build.sh" "$SERIES_TREE"; then
+				result bisect PASS "build after $name/${p##*/}"
+			else
+				result bisect FAIL "build after $name/${p##*/}" \
+					"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" 2>/dev/null | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
+				return
+			fi
+		done < <(series_patches "$name")
+		git -C "$SERIES_TREE" branch -q -f "$name" HEAD
+		[ "$name" = "$last" ] || series_vm "$name"
+	done
+	result bisect PASS apply "$total patches in ${#names[@]} series apply with git am to $(cat "$BUILD/base.version")"
+}
+
+# series_vm NAME: the series tree ends series NAME and is built: boot it and
+# run the guest tests it has, as a maintainer who applies that series alone
+# would.
+series_vm() {
+	local t tests=() have=$BUILD/obj/series/selftests
+	while read -r t; do
+		case "$t" in
+		selftest:*) [ -x "$have/${t#selftest:}" ] && tests+=("$t") ;;
+		*) tests+=("$t") ;;
+		esac
+	done < <(grep -v '^#' "$ROOT/guest/TESTS" | grep .)
+	say "check: the end of series $name boots with ${#tests[@]} of its tests"
+	RIG_VM_NAME=series-$1 "$ROOT/harness/vm.sh" "$SERIES_TREE" "${tests[@]}" >/dev/null ||
+		grep -q '^FAIL' "$BUILD/results/series-$1.txt" 2>/dev/null ||
+		echo "FAIL vm series-$1: exited non-zero without naming a failure" >>"$BUILD/results/series-$1.txt"
+	sed 's/^/    /' "$BUILD/results/series-$1.txt"
 }
 
 # covered_new_files PATCH: every file PATCH adds is covered by an F:
@@ -185,11 +248,11 @@ check_checkpatch() {
 			--show-types "$p" 2>&1)
 		if grep -q 'total: 0 errors, 0 warnings, 0 checks' <<<"$out" &&
 		   ! grep -q 'Traceback' <<<"$out"; then
-			result checkpatch PASS "checkpatch ${p##*/}"
+			result checkpatch PASS "checkpatch $(patch_name "$p")"
 		elif why=$(accepted_findings "$p" "$out"); then
-			result checkpatch PASS "checkpatch ${p##*/}" "only $why"
+			result checkpatch PASS "checkpatch $(patch_name "$p")" "only $why"
 		else
-			result checkpatch FAIL "checkpatch ${p##*/}" \
+			result checkpatch FAIL "checkpatch $(patch_name "$p")" \
 				"$(grep -E '^(ERROR|WARNING|CHECK)' <<<"$out" | head -n 5 | tr '\n' ' ')"
 			printf '%s\n' "$out" | sed 's/^/      /' | head -n 40
 		fi
@@ -234,9 +297,13 @@ check_compile() {
 			{ result "$check" FAIL "$check" "base does not compile"; return; }
 		cache_key >"$stamp"
 	fi
-	compile_dirs series "$SERIES_TREE" "$series_log" "$@" ||
-		{ result "$check" FAIL "$check" "series does not compile: $series_log"; return; }
-	compare "$check" "$base_log" "$series_log"
+	local name src
+	while read -r name src; do
+		series_log=$BUILD/check/$check-$name.log
+		compile_dirs "$name" "$src" "$series_log" "$@" ||
+			{ result "$check" FAIL "$check $name" "does not compile: $series_log"; continue; }
+		compare "$check" "$name" "$base_log" "$series_log"
+	done < <(series_ends)
 }
 
 check_coccicheck() {
@@ -244,13 +311,11 @@ check_coccicheck() {
 	series_tree
 	need spatch coccinelle
 	local name src d log
-	for name in base series; do
+	while read -r name src; do
 		log=$BUILD/check/coccicheck-$name.log
 		[ "$name" = base ] &&
 			[ "$(cat "$BUILD/check/coccicheck-base.done" 2>/dev/null)" = "$(cache_key)" ] &&
 			continue
-		src=$BASE_REPO
-		[ "$name" = series ] && src=$SERIES_TREE
 		local obj
 		obj=$(prepare_check "$name" "$src")
 		: >"$log"
@@ -263,25 +328,30 @@ check_coccicheck() {
 			rm -f "$log.$$"
 		done
 		[ "$name" = base ] && cache_key >"$BUILD/check/coccicheck-base.done"
-	done
-	compare coccicheck "$BUILD/check/coccicheck-base.log" "$BUILD/check/coccicheck-series.log"
+		[ "$name" = base ] ||
+			compare coccicheck "$name" "$BUILD/check/coccicheck-base.log" "$log"
+	done < <(echo "base $BASE_REPO"; series_ends)
 }
 
 check_kerneldoc() {
 	begin kerneldoc
 	series_tree
-	local f files base_log=$BUILD/check/kerneldoc-base.log series_log=$BUILD/check/kerneldoc-series.log
-	files=$(git -C "$SERIES_TREE" diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h')
-	: >"$base_log"
-	: >"$series_log"
-	for f in $files; do
-		[ -f "$BASE_REPO/$f" ] &&
-			(cd "$BASE_REPO" && ./scripts/kernel-doc -none -Wall "$f") >>"$base_log" 2>&1
-		(cd "$SERIES_TREE" && ./scripts/kernel-doc -none -Wall "$f") >>"$series_log" 2>&1
-	done
-	# kernel-doc writes "file:line: warning: ..."; findings() keys on that.
-	say "check: kerneldoc read $(echo "$files" | grep -c . || true) touched .c/.h files"
-	compare kerneldoc "$base_log" "$series_log"
+	local f files name src base_log series_log
+	while read -r name src; do
+		base_log=$BUILD/check/kerneldoc-base-$name.log
+		series_log=$BUILD/check/kerneldoc-$name.log
+		files=$(git -C "$src" diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h')
+		: >"$base_log"
+		: >"$series_log"
+		for f in $files; do
+			[ -f "$BASE_REPO/$f" ] &&
+				(cd "$BASE_REPO" && ./scripts/kernel-doc -none -Wall "$f") >>"$base_log" 2>&1
+			(cd "$src" && ./scripts/kernel-doc -none -Wall "$f") >>"$series_log" 2>&1
+		done
+		# kernel-doc writes "file:line: warning: ..."; findings() keys on that.
+		say "check: kerneldoc read $(echo "$files" | grep -c . || true) .c/.h files touched by the end of $name"
+		compare kerneldoc "$name" "$base_log" "$series_log"
+	done < <(series_ends)
 }
 
 for c in "${checks[@]}"; do

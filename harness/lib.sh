@@ -42,13 +42,36 @@ rig_git() {
 		git "$@"
 }
 
-series_patches() {
-	local p
-	for p in "$ROOT"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
-		[ -e "$p" ] || continue
-		case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
-		printf '%s\n' "$p"
+# The series, in the order they are submitted and applied: the directories
+# of series/ whose names start with a digit.  Each has its cover letter
+# (series/NAME/cover-letter.txt); its patches are in patches/NAME/, and in
+# a tree made by the rig, the branch NAME points at its last commit.
+series_names() {
+	local d
+	for d in "$ROOT"/series/[0-9]*/; do
+		[ -f "$d/cover-letter.txt" ] && basename "$d"
 	done
+}
+
+# series_patches [NAME...]: the patches of the named series (default: all),
+# in order, without the cover letters.
+series_patches() {
+	local name p
+	[ $# -gt 0 ] || set -- $(series_names)
+	for name in "$@"; do
+		for p in "$ROOT/patches/$name"/[0-9][0-9][0-9][0-9]-*.patch; do
+			[ -e "$p" ] || continue
+			case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
+			printf '%s\n' "$p"
+		done
+	done
+}
+
+# The identity that authors and signs off every patch: one line,
+# "Name <email>", in series/author.  A submitter puts their own there and
+# runs ./rig author.
+series_author() {
+	head -n 1 "$ROOT/series/author"
 }
 
 # progress LABEL LOG: copy stdin to LOG, print a status line every 20 s and

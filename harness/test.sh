@@ -48,8 +48,12 @@ else
 fi
 echo
 say "test: results (build/results/), $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
-# Only this run's files: checks and the VM run of the series tree.
+# Only this run's files: checks, the VM runs at the end of each series but
+# the last (made by the bisect check) and of the series tree.
 results=("$BUILD"/results/check-*.txt)
+for f in "$BUILD"/results/series-*.txt; do
+	[ -f "$f" ] && results+=("$f")
+done
 for f in series kunit32 known; do
 	[ -f "$BUILD/results/$f.txt" ] && results+=("$BUILD/results/$f.txt")
 done
