@@ -4,14 +4,15 @@
 # mdma device really wrote, in workloads where half of the pinned pages
 # are only read (bench/precision.c).  Runs in the same invocation on two
 # kernels of the work tree: "before", the series up to the patch before
-# "vfio/type1: decide the dirty scope in one place" (type1's dirty scope
+# "vfio/type1: report pages written before the dirty scope narrowed", the
+# first type1 patch of the dirty scope series (type1's dirty scope
 # code as in the base kernel, with the samples the base lacks), and the
 # whole series.  Prints the figures and the ratio series/before.
 #   bench.sh      (uses build/linux; ./rig tree makes it)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-first="vfio/type1: decide the dirty scope in one place"
+first="vfio/type1: report pages written before the dirty scope narrowed"
 tree=$WORK_TREE
 before=$BUILD/before
 [ -d "$tree/.git" ] || die "no work tree $tree: run ./rig tree"

@@ -22,16 +22,20 @@ set -uo pipefail
 # Directories the series touches; a tree without one (the base has no
 # samples/vfio-pci) is checked without it.
 CHECK_DIRS=(drivers/vfio samples/vfio-mdev samples/vfio-pci)
-# present_dirs SRC: the CHECK_DIRS that SRC has.
+# present_dirs SRC: the CHECK_DIRS that SRC has; of a series tree, only
+# those it changed (the others give the base's findings).
 present_dirs() {
 	local d
 	for d in "${CHECK_DIRS[@]}"; do
-		[ -d "$1/$d" ] && echo "$d"
+		[ -d "$1/$d" ] || continue
+		[ "$1" != "$BASE_REPO" ] &&
+			git -C "$1" diff --quiet base HEAD -- "$d" && continue
+		echo "$d"
 	done
 }
 mkdir -p "$BUILD/results" "$BUILD/logs" "$BUILD/check"
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(bisect checkpatch sparse w1 coccicheck kerneldoc)
+[ ${#checks[@]} -gt 0 ] || checks=(bisect checkpatch sparse w1 coccicheck kerneldoc docs)
 
 # result CHECK STATUS NAME [DETAIL]
 result() {
@@ -170,7 +174,8 @@ series_vm() {
 		esac
 	done < <(grep -v '^#' "$ROOT/guest/TESTS" | grep .)
 	say "check: the end of series $name boots with ${#tests[@]} of its tests"
-	RIG_VM_NAME=series-$1 "$ROOT/harness/vm.sh" "$SERIES_TREE" "${tests[@]}" >/dev/null ||
+	RIG_VM_NAME=series-$1 RIG_VM_APPEND=rig.partial \
+		"$ROOT/harness/vm.sh" "$SERIES_TREE" "${tests[@]}" >/dev/null ||
 		grep -q '^FAIL' "$BUILD/results/series-$1.txt" 2>/dev/null ||
 		echo "FAIL vm series-$1: exited non-zero without naming a failure" >>"$BUILD/results/series-$1.txt"
 	sed 's/^/    /' "$BUILD/results/series-$1.txt"
@@ -278,6 +283,7 @@ compile_dirs() {
 	obj=$(prepare_check "$name" "$src")
 	local d dirs
 	mapfile -t dirs < <(present_dirs "$src")
+	[ ${#dirs[@]} -gt 0 ] || { : >"$log"; return 0; }
 	for d in "${dirs[@]}"; do
 		find "$obj/$d" -name '*.o' -delete 2>/dev/null
 	done
@@ -333,6 +339,46 @@ check_coccicheck() {
 	done < <(echo "base $BASE_REPO"; series_ends)
 }
 
+# docs: every .rst file the series touches must build with docutils (the
+# reStructuredText the kernel's Sphinx build reads) with no warning or
+# error the base does not have.  Sphinx itself, with the kernel's
+# extensions, is not used: too heavy for the rig.
+check_docs() {
+	begin docs
+	series_tree
+	need python3 python3
+	/usr/bin/python3 -c 'import docutils' 2>/dev/null ||
+		die "python3 docutils missing: install the Debian package python3-docutils"
+	local f files name src base_log series_log
+	while read -r name src; do
+		base_log=$BUILD/check/docs-base-$name.log
+		series_log=$BUILD/check/docs-$name.log
+		files=$(git -C "$src" diff --name-only --diff-filter=AM base HEAD -- '*.rst')
+		: >"$base_log"
+		: >"$series_log"
+		for f in $files; do
+			[ -f "$BASE_REPO/$f" ] &&
+				(cd "$BASE_REPO" && rst_findings "$f") >>"$base_log" 2>&1
+			(cd "$src" && rst_findings "$f") >>"$series_log" 2>&1
+		done
+		say "check: docs read $(echo "$files" | grep -c . || true) .rst files touched by the end of $name"
+		compare docs "$name" "$base_log" "$series_log"
+	done < <(series_ends)
+}
+
+# rst_findings FILE: docutils' warnings and errors, as "FILE:LINE: (LEVEL/N) ...".
+rst_findings() {
+	/usr/bin/python3 - "$1" <<'PY'
+import io, sys, docutils.core
+out = io.StringIO()
+docutils.core.publish_string(open(sys.argv[1]).read(), source_path=sys.argv[1],
+                             writer_name='null',
+                             settings_overrides={'report_level': 2, 'halt_level': 5,
+                                                 'warning_stream': out})
+sys.stdout.write(out.getvalue())
+PY
+}
+
 check_kerneldoc() {
 	begin kerneldoc
 	series_tree
@@ -362,6 +408,7 @@ for c in "${checks[@]}"; do
 	w1) check_compile w1 W=1 ;;
 	coccicheck) check_coccicheck ;;
 	kerneldoc) check_kerneldoc ;;
-	*) die "unknown check '$c' (apply bisect checkpatch sparse w1 coccicheck kerneldoc)" ;;
+	docs) check_docs ;;
+	*) die "unknown check '$c' (apply bisect checkpatch sparse w1 coccicheck kerneldoc docs)" ;;
 	esac
 done

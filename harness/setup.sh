@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
-	python3 python3-ply python3-git rsync git perl
+	python3 python3-ply python3-git python3-docutils rsync git perl
 	qemu-system-x86 busybox-static
 	sparse coccinelle ocaml-nox ocaml-findlib codespell
 )

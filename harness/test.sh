@@ -30,7 +30,7 @@ if ! grep -q '^PASS apply' "$BUILD/results/check-bisect.txt" 2>/dev/null; then
 		step_failed bisect "stopped before the last patch was built"
 	run_check checkpatch
 else
-	for c in checkpatch sparse w1 coccicheck kerneldoc; do
+	for c in checkpatch sparse w1 coccicheck kerneldoc docs; do
 		run_check "$c"
 	done
 	mapfile -t tests < <(grep -v '^#' "$ROOT/guest/TESTS" | grep .)
