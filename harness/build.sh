@@ -1,20 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the test kernel and the selftests of a tree, incrementally.
-#   build.sh [DIR] [--vmlinux]   (default DIR: build/linux)
+#   build.sh [DIR] [--vmlinux|--kernel|--selftests]   (default DIR: build/linux)
 # The kernel is "make allnoconfig" plus config/test.config,
 # config/debug.config and config/series.config (options the series adds,
 # required only in a tree that has them), built out of tree in
 # build/obj/<name of DIR>.
-# --vmlinux only builds vmlinux.  RIG_CONFIG_EXTRA=FILE adds a fragment.
+# --vmlinux only builds vmlinux; --kernel builds bzImage without the
+# selftests; --selftests builds the selftests of the configured tree, not
+# the kernel.  RIG_CONFIG_EXTRA=FILE adds a fragment.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 dir=$WORK_TREE
 target=bzImage
+selftests=yes
+kernel=yes
 for a in "$@"; do
 	case "$a" in
-	--vmlinux) target=vmlinux ;;
+	--vmlinux) target=vmlinux selftests=no ;;
+	--kernel) selftests=no ;;
+	--selftests) kernel=no ;;
 	*) dir=$(cd "$a" && pwd) ;;
 	esac
 done
@@ -65,11 +71,13 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want$defined"
 	printf '%s' "$want$defined" >"$stamp"
 fi
 
-say "build: kernel ($target) of $dir"
-run_logged "make $target" "$BUILD/logs/build-$(basename "$dir").log" \
-	make -C "$dir" O="$obj" -j"$JOBS" "$target" ||
-	die "kernel build failed in $dir (log: $BUILD/logs/build-$(basename "$dir").log)"
-[ "$target" = vmlinux ] && exit 0
+if [ "$kernel" = yes ]; then
+	say "build: kernel ($target) of $dir"
+	run_logged "make $target" "$BUILD/logs/build-$(basename "$dir").log" \
+		make -C "$dir" O="$obj" -j"$JOBS" "$target" ||
+		die "kernel build failed in $dir (log: $BUILD/logs/build-$(basename "$dir").log)"
+fi
+[ "$selftests" = no ] && { say "build: $target in $obj"; exit 0; }
 
 # uAPI headers of the tree, and the selftests linked static against them.
 make -s -C "$dir" O="$obj" headers >"$BUILD/logs/headers.log" 2>&1 ||

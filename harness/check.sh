@@ -4,7 +4,9 @@
 #   check.sh [apply|bisect|checkpatch|sparse|w1|coccicheck|kerneldoc]...
 # apply+bisect (run together as "bisect"): build/series = fresh base, then
 #   every patch of every series of patches/ applied in order with git am and
-#   built (kernel and selftests), so the last build is the test kernel.  At
+#   built (the kernel where the patch changes more than tools/, the
+#   selftests where it touches tools/ or uAPI headers, both at the end of
+#   each series), so the last build is the test kernel.  At
 #   the end of each series but the last, the branch NAME marks it, and its
 #   kernel boots in the VM to run the tests it has (guest/TESTS that it
 #   built, and KUnit): results in build/results/series-NAME.txt.
@@ -129,7 +131,7 @@ check_bisect() {
 		result bisect FAIL apply "cannot reset $SERIES_TREE to base (rm -rf it and retry)"
 		return
 	fi
-	local p n=0 total name names last
+	local p n=0 total name names last what files
 	mapfile -t names < <(series_names)
 	last=${names[${#names[@]}-1]}
 	total=$(series_patches | wc -l)
@@ -147,9 +149,20 @@ check_bisect() {
 				result bisect FAIL "apply $name/${p##*/}" "does not apply to $(cat "$BUILD/base.version") and the series before it: $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
 				return
 			fi
+			# The kernel is built where a patch changes more than
+			# tools/, the selftests where it can change them (tools/,
+			# uAPI headers), and both at the end of each series.
+			files=$(git -C "$SERIES_TREE" diff --name-only HEAD~1 HEAD)
+			what=""
+			if [ "$p" != "$(series_patches "$name" | tail -n 1)" ]; then
+				grep -qvE '^tools/' <<<"$files" || what=--selftests
+				grep -qE '^(tools/|include/uapi/|arch/x86/include/uapi/)' \
+					<<<"$files" || what=--kernel
+			fi
 			rm -f "$BUILD/logs/build-series.log"
-			if "$ROOT/harness/build.sh" "$SERIES_TREE"; then
-				result bisect PASS "build after $name/${p##*/}"
+			if "$ROOT/harness/build.sh" "$SERIES_TREE" $what; then
+				result bisect PASS "build after $name/${p##*/}" \
+					"${what:+${what#--} only}"
 			else
 				result bisect FAIL "build after $name/${p##*/}" \
 					"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" 2>/dev/null | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
@@ -312,31 +325,42 @@ check_compile() {
 	done < <(series_ends)
 }
 
+# coccicheck: spatch starts once per semantic patch (some 80 of them), and
+# that start, not the files, is most of its time.  So one run reads them
+# all: the .c/.h files of every directory of CHECK_DIRS in which the series
+# changes a file, as they are in the base and at the end of each series,
+# copied side by side into build/check/cocci/TREE/, with the series tree's
+# include paths.  The findings are then split by TREE and compared.
 check_coccicheck() {
 	begin coccicheck
 	series_tree
 	need spatch coccinelle
-	local name src d log
+	[ -f "$BUILD/obj/series/.config" ] || die "build the series first (./rig check bisect)"
+	local set=$BUILD/check/cocci log=$BUILD/check/coccicheck.log
+	local name src d dirs=() trees=()
+	mapfile -t dirs < <(git -C "$SERIES_TREE" diff --name-only base HEAD -- \
+		"${CHECK_DIRS[@]}" | grep -E '\.[ch]$' | xargs -r -n 1 dirname | sort -u)
+	rm -rf "$set"
 	while read -r name src; do
-		log=$BUILD/check/coccicheck-$name.log
-		[ "$name" = base ] &&
-			[ "$(cat "$BUILD/check/coccicheck-base.done" 2>/dev/null)" = "$(cache_key)" ] &&
-			continue
-		local obj
-		obj=$(prepare_check "$name" "$src")
-		: >"$log"
-		for d in $(present_dirs "$src"); do
-			run_logged "coccicheck $name $d" "$log.$$" \
-				make -C "$src" O="$obj" coccicheck MODE=report \
-				J="$JOBS" M="$src/$d" ||
-				{ result coccicheck FAIL coccicheck "coccicheck failed on $name $d"; return; }
-			cat "$log.$$" >>"$log"
-			rm -f "$log.$$"
+		trees+=("$name")
+		for d in "${dirs[@]}"; do
+			mkdir -p "$set/$name/$d"
+			find "$src/$d" -maxdepth 1 -name '*.[ch]' -exec cp {} "$set/$name/$d/" \;
 		done
-		[ "$name" = base ] && cache_key >"$BUILD/check/coccicheck-base.done"
-		[ "$name" = base ] ||
-			compare coccicheck "$name" "$BUILD/check/coccicheck-base.log" "$log"
 	done < <(echo "base $BASE_REPO"; series_ends)
+	say "check: coccicheck reads ${#dirs[@]} directories ($(echo "${dirs[@]}")) of ${#trees[@]} trees"
+	run_logged coccicheck "$log" \
+		make -C "$SERIES_TREE" O="$BUILD/obj/series" coccicheck MODE=report \
+		J="$JOBS" M="$set" ||
+		{ result coccicheck FAIL coccicheck "coccicheck failed: $log"; return; }
+	for name in "${trees[@]}"; do
+		grep -F "$set/$name/" "$log" | sed "s#$set/$name/##g" \
+			>"$BUILD/check/coccicheck-$name.log"
+	done
+	for name in "${trees[@]:1}"; do
+		compare coccicheck "$name" "$BUILD/check/coccicheck-base.log" \
+			"$BUILD/check/coccicheck-$name.log"
+	done
 }
 
 # docs: every .rst file the series touches must build with docutils (the

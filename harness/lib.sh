@@ -20,7 +20,7 @@ RIG_IDENT_NAME="VFIO dirty tracking rig"
 RIG_IDENT_EMAIL="rig@localhost"
 RIG_FIXED_DATE="2025-01-01T00:00:00+0000"
 
-say()  { printf '==> %s\n' "$*"; }
+say()  { printf '==> %s %s\n' "$(date +%T)" "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
