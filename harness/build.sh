@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the test kernel and the selftests of a tree, incrementally.
-#   build.sh [DIR] [--vmlinux|--kernel|--selftests]   (default DIR: build/linux)
+#   build.sh [DIR] [--vmlinux] [--kernel|--selftests]   (default DIR: build/linux)
 # The kernel is "make allnoconfig" plus config/test.config,
 # config/debug.config and config/series.config (options the series adds,
 # required only in a tree that has them), built out of tree in
 # build/obj/<name of DIR>.
-# --vmlinux only builds vmlinux; --kernel builds bzImage without the
-# selftests; --selftests builds the selftests of the configured tree, not
-# the kernel.  RIG_CONFIG_EXTRA=FILE adds a fragment.
+# --vmlinux builds vmlinux, not bzImage; --kernel builds the kernel without
+# the selftests; --selftests builds the selftests of the configured tree,
+# not the kernel.  RIG_CONFIG_EXTRA=FILE adds a fragment.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +18,7 @@ selftests=yes
 kernel=yes
 for a in "$@"; do
 	case "$a" in
-	--vmlinux) target=vmlinux selftests=no ;;
+	--vmlinux) target=vmlinux ;;
 	--kernel) selftests=no ;;
 	--selftests) kernel=no ;;
 	*) dir=$(cd "$a" && pwd) ;;

@@ -4,9 +4,10 @@
 #   check.sh [apply|bisect|checkpatch|sparse|w1|coccicheck|kerneldoc]...
 # apply+bisect (run together as "bisect"): build/series = fresh base, then
 #   every patch of every series of patches/ applied in order with git am and
-#   built (the kernel where the patch changes more than tools/, the
-#   selftests where it touches tools/ or uAPI headers, both at the end of
-#   each series), so the last build is the test kernel.  At
+#   built (vmlinux where the patch changes more than tools/, the
+#   selftests where it touches tools/ or uAPI headers, bzImage and the
+#   selftests at the end of each series), so the last build is the test
+#   kernel.  At
 #   the end of each series but the last, the branch NAME marks it, and its
 #   kernel boots in the VM to run the tests it has (guest/TESTS that it
 #   built, and KUnit): results in build/results/series-NAME.txt.
@@ -112,6 +113,16 @@ patch_name() {
 	echo "${d##*/}/${1##*/}"
 }
 
+# built_what BUILD_OPTIONS: what build.sh built, for the bisect's results.
+built_what() {
+	case "$1" in
+	"") echo "bzImage and selftests" ;;
+	--vmlinux) echo "vmlinux and selftests" ;;
+	--selftests) echo "selftests" ;;
+	*) echo "vmlinux" ;;
+	esac
+}
+
 series_tree() {
 	[ -d "$SERIES_TREE/.git" ] || die "no $SERIES_TREE: run ./rig check bisect first"
 }
@@ -149,20 +160,22 @@ check_bisect() {
 				result bisect FAIL "apply $name/${p##*/}" "does not apply to $(cat "$BUILD/base.version") and the series before it: $(head -n 3 "$BUILD/logs/am.log" | tr '\n' ' ')"
 				return
 			fi
-			# The kernel is built where a patch changes more than
-			# tools/, the selftests where it can change them (tools/,
-			# uAPI headers), and both at the end of each series.
+			# The kernel is built (vmlinux: linked, not packed)
+			# where a patch changes more than tools/, the selftests
+			# where it can change them (tools/, uAPI headers), and
+			# both, with bzImage, at the end of each series.
 			files=$(git -C "$SERIES_TREE" diff --name-only HEAD~1 HEAD)
 			what=""
 			if [ "$p" != "$(series_patches "$name" | tail -n 1)" ]; then
+				what=--vmlinux
 				grep -qvE '^tools/' <<<"$files" || what=--selftests
 				grep -qE '^(tools/|include/uapi/|arch/x86/include/uapi/)' \
-					<<<"$files" || what=--kernel
+					<<<"$files" || what="--vmlinux --kernel"
 			fi
 			rm -f "$BUILD/logs/build-series.log"
 			if "$ROOT/harness/build.sh" "$SERIES_TREE" $what; then
 				result bisect PASS "build after $name/${p##*/}" \
-					"${what:+${what#--} only}"
+					"$(built_what "$what")"
 			else
 				result bisect FAIL "build after $name/${p##*/}" \
 					"$(grep -m1 -E 'error|Error' "$BUILD/logs/build-series.log" 2>/dev/null | sed "s#$SERIES_TREE/##") (log: $BUILD/logs/build-series.log)"
@@ -304,25 +317,40 @@ compile_dirs() {
 		make -C "$src" O="$obj" -j"$JOBS" "$@" "${dirs[@]/%//}"
 }
 
+# compile_once NAME SRC: CHECK_DIRS of SRC built once with both sparse
+# (C=2) and W=1 into build/check/compile-NAME.log, for the sparse and w1
+# checks to share; sparse then also sees W=1's -W options, in the base and
+# the series alike.
+compile_once() {
+	local log=$BUILD/check/compile-$1.log stamp=$BUILD/check/compile-$1.done key
+	key="$(git -C "$2" rev-parse HEAD) $(cache_key)"
+	[ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && return 0
+	rm -f "$stamp"
+	compile_dirs "$1" "$2" "$log" C=2 W=1 || return 1
+	echo "$key" >"$stamp"
+}
+
+# check_compile CHECK: the findings of sparse (CHECK sparse: those without
+# a gcc option name) or of W=1 (CHECK w1: gcc's, "[-Wname]" at the end).
 check_compile() {
-	local check=$1 base_log=$BUILD/check/$1-base.log series_log=$BUILD/check/$1-series.log
-	shift
+	local check=$1 pick=-v
+	[ "$check" = w1 ] && pick=""
 	begin "$check"
 	series_tree
 	[ -f "$BUILD/obj/series/.config" ] || die "build the series first (./rig check bisect)"
-	local stamp=$BUILD/check/$check-base.done
-	if [ "$(cat "$stamp" 2>/dev/null)" != "$(cache_key)" ]; then
-		compile_dirs base "$BASE_REPO" "$base_log" "$@" ||
-			{ result "$check" FAIL "$check" "base does not compile"; return; }
-		cache_key >"$stamp"
-	fi
 	local name src
 	while read -r name src; do
-		series_log=$BUILD/check/$check-$name.log
-		compile_dirs "$name" "$src" "$series_log" "$@" ||
-			{ result "$check" FAIL "$check $name" "does not compile: $series_log"; continue; }
-		compare "$check" "$name" "$base_log" "$series_log"
-	done < <(series_ends)
+		if ! compile_once "$name" "$src"; then
+			result "$check" FAIL "$check $name" "does not compile: $BUILD/check/compile-$name.log"
+			[ "$name" = base ] && return
+			continue
+		fi
+		grep $pick -E '\[-W[^]]*\]$' "$BUILD/check/compile-$name.log" \
+			>"$BUILD/check/$check-$name.log"
+		[ "$name" = base ] ||
+			compare "$check" "$name" "$BUILD/check/$check-base.log" \
+				"$BUILD/check/$check-$name.log"
+	done < <(echo "base $BASE_REPO"; series_ends)
 }
 
 # coccicheck: spatch starts once per semantic patch (some 80 of them), and
@@ -428,8 +456,8 @@ for c in "${checks[@]}"; do
 	case "$c" in
 	bisect|apply) check_bisect ;;
 	checkpatch) check_checkpatch ;;
-	sparse) check_compile sparse C=2 ;;
-	w1) check_compile w1 W=1 ;;
+	sparse) check_compile sparse ;;
+	w1) check_compile w1 ;;
 	coccicheck) check_coccicheck ;;
 	kerneldoc) check_kerneldoc ;;
 	docs) check_docs ;;
