@@ -29,6 +29,7 @@ run_check() {
 # i386 KUnit kernel of a tree with every patch applied (build/check/src-all,
 # the same tree the bisect ends with).
 "$ROOT/harness/base.sh" || die "no base (see above)"
+mkdir -p "$BUILD/logs"
 beside=$BUILD/logs/beside-bisect.log
 (
 	nice -n 10 "$ROOT/harness/check.sh" checkpatch
