@@ -30,10 +30,12 @@ scenario() {
 }
 
 echo "Dirty page tracking of the type1 IOMMU backend, live in this VM:"
-echo "  00:05.0 edu on vfio-pci, singleton group (DMAs anywhere, pins nothing)"
-echo "  00:07.0 edu on edu-vfio-pci, singleton group (pins each DMA's pages)"
-echo "  00:06.0 edu-vfio-pci + 00:06.1 vfio-pci, one shared IOMMU group"
-echo "  an mdma mdev (pins what it reads and writes) and an mtty mdev"
+grep -v '^#' /rig/devices | while read -r addr dev drv what; do
+	case "$addr" in
+	??:??.?) echo "  $addr on $drv: $what" ;;
+	*) echo "  $what (type $drv)" ;;
+	esac
+done
 echo "  16 pages mapped at IOVA 0x100000 in every container; bit n = page n"
 
 scenario vfio_dirty_tracking edu.dma_reports_all_pages_dirty \

@@ -1,13 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by /init: bind the VM's edu devices to their VFIO drivers and
-# create the mdevs.  The VM (harness/vm.sh) has:
-#   00:05.0  edu, alone in its IOMMU group          -> vfio-pci
-#   00:07.0  edu, alone in its IOMMU group          -> edu-vfio-pci (pins)
-#   00:06.0  edu, function 0 of a slot shared with 00:06.1 -> edu-vfio-pci
-#   00:06.1  edu, function 1 (same IOMMU group)     -> vfio-pci
-# and one mdev of the mtty sample and one of the mdma sample.
-MTTY_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
-MDMA_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1002
+# Sourced by /init: bind each PCI device of /rig/devices (guest/devices)
+# to its driver and create each mdev it lists.
 
 setup_error() {
 	log "setup: $*"
@@ -44,12 +37,12 @@ mdev() {
 	echo "$3" >"$t/create" || setup_error "cannot create the $1 mdev"
 }
 
-bind 0000:00:05.0 vfio-pci
-bind 0000:00:07.0 edu-vfio-pci
-bind 0000:00:06.0 edu-vfio-pci
-bind 0000:00:06.1 vfio-pci
-mdev mtty mtty-2 $MTTY_UUID
-mdev mdma mdma-1 $MDMA_UUID
+grep -v '^#' /rig/devices | while read -r addr dev drv what; do
+	case "$addr" in
+	??:??.?) bind "0000:$addr" "$drv" ;;
+	?*) mdev "$dev" "$drv" "$addr" ;;
+	esac
+done
 for g in /sys/kernel/iommu_groups/*; do
 	log "iommu group ${g##*/}: $(ls "$g/devices" | tr '\n' ' ')"
 done

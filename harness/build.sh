@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the test kernel and the selftests of a tree, incrementally.
 #   build.sh [DIR] [--vmlinux] [--kernel|--selftests]   (default DIR: build/linux)
-# The kernel is "make allnoconfig" plus config/test.config,
-# config/debug.config and config/series.config (options the series adds,
-# required only in a tree that has them), built out of tree in
-# build/obj/<name of DIR>.
+# The kernel is "make allnoconfig" plus config/test.config (the VM's
+# machine), config/debug.config and what the series' selftests and KUnit
+# suites ask for (SERIES_FRAGMENTS below), built out of tree in
+# build/obj/<name of DIR>; the selftests of SELFTESTS (lib.sh) are
+# installed into build/obj/<name>/selftests.
 # --vmlinux builds vmlinux, not bzImage; --kernel builds the kernel without
 # the selftests; --selftests builds the selftests of the configured tree,
 # not the kernel.  RIG_CONFIG_EXTRA=FILE adds a fragment.
@@ -21,7 +22,7 @@ for a in "$@"; do
 	--vmlinux) target=vmlinux ;;
 	--kernel) selftests=no ;;
 	--selftests) kernel=no ;;
-	*) dir=$(cd "$a" && pwd) ;;
+	*) dir=$(cd "$a" && pwd) || die "no directory $a" ;;
 	esac
 done
 [ -f "$dir/Makefile" ] || die "no kernel tree at $dir (./rig tree makes build/linux)"
@@ -33,28 +34,37 @@ need bc bc
 
 obj=$BUILD/obj/$(basename "$dir")
 mkdir -p "$obj" "$BUILD/logs"
-fragments=("$ROOT/config/test.config" "$ROOT/config/debug.config"
-	"$ROOT/config/series.config")
-# A developer's extra fragment (for example a KUnit suite to try).
-[ -n "${RIG_CONFIG_EXTRA:-}" ] && fragments+=("$RIG_CONFIG_EXTRA")
-want=$(cat "${fragments[@]}")
-# The series' own options that this tree defines: when a patch adds one,
-# the tree must be configured again.
-optional=$(grep -o '^CONFIG_[A-Z0-9_]*' "$ROOT/config/series.config")
-defined=""
-for key in $optional; do
-	grep -rqsx --include='Kconfig*' "config ${key#CONFIG_}" "$dir" && defined+=" $key"
+# The rig's options (the machine, the debug kernel, a developer's extra
+# fragment) must all be taken.  The series' own (what its selftests and
+# KUnit suites need, SERIES_FRAGMENTS) are taken where the tree defines the
+# option: they come from the tree, or, in a tree that does not have the
+# file yet (the base, the first patches), from the end of the series, so
+# that every build of the bisect has the same options.
+SERIES_FRAGMENTS=(tools/testing/selftests/vfio/config drivers/vfio/.kunitconfig)
+rig_want=$(cat "$ROOT/config/test.config" "$ROOT/config/debug.config" \
+	${RIG_CONFIG_EXTRA:+"$RIG_CONFIG_EXTRA"})
+series_want=""
+for f in "${SERIES_FRAGMENTS[@]}"; do
+	if [ -f "$dir/$f" ]; then
+		series_want+=$(cat "$dir/$f")$'\n'
+	else
+		series_want+=$(series_file "$f")$'\n' || die "cannot read $f of the series"
+	fi
 done
+series_want=$(grep '^CONFIG_' <<<"$series_want" | sort -u)
+want=$rig_want$'\n'$series_want
+# The series' options that this tree defines.
+symbols=$(grep -rhoE --include='Kconfig*' '^(menu)?config [A-Za-z0-9_]+' "$dir" |
+	awk '{ print "CONFIG_" $2 }' | sort -u)
+defined=$(grep -o '^CONFIG_[A-Za-z0-9_]*' <<<"$series_want" | grep -xFf <(echo "$symbols") || true)
 stamp=$obj/.rig-config
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want$defined" ]; then
-	say "build: configuring $obj (allnoconfig + ${fragments[*]##*/})"
+	say "build: configuring $obj (allnoconfig + config/test.config, config/debug.config${RIG_CONFIG_EXTRA:+, $RIG_CONFIG_EXTRA} and the series' ${SERIES_FRAGMENTS[*]})"
 	merged=$obj/.rig-allconfig
 	printf '%s\n' "$want" >"$merged"
 	make -s -C "$dir" O="$obj" KCONFIG_ALLCONFIG="$merged" allnoconfig \
 		>"$BUILD/logs/config.log" 2>&1 ||
 		die "allnoconfig failed: see $BUILD/logs/config.log"
-	# Every option asked for must have been taken, but the series' own
-	# options only where the tree defines them.
 	bad=""
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
@@ -62,7 +72,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want$defined"
 		got=$(grep "^$key=" "$obj/.config" | cut -d= -f2- || true)
 		[ "$got" = "$val" ] && continue
 		[ "$val" = n ] && [ -z "$got" ] && continue
-		if grep -qx "$key" <<<"$optional" && ! grep -qw "$key" <<<"$defined"; then
+		if grep -qx "$line" <<<"$series_want" && ! grep -qx "$key" <<<"$defined"; then
 			continue
 		fi
 		bad+=" $key=$val(got:${got:-unset})"
@@ -79,20 +89,21 @@ if [ "$kernel" = yes ]; then
 fi
 [ "$selftests" = no ] && { say "build: $target in $obj"; exit 0; }
 
-# uAPI headers of the tree, and the selftests linked static against them.
+# uAPI headers of the tree, and the selftests, linked static against
+# them, installed by the selftests' own Makefile into $obj/selftests with
+# the list of what it installed (kselftest-list.txt): the guest runs that.
 make -s -C "$dir" O="$obj" headers >"$BUILD/logs/headers.log" 2>&1 ||
 	die "make headers failed: see $BUILD/logs/headers.log"
 rm -rf "$obj/selftests"
-for t in vfio; do
-	[ -d "$dir/tools/testing/selftests/$t" ] || continue
-	mkdir -p "$obj/selftests/$t"
-	run_logged "selftests/$t" "$BUILD/logs/selftests-$t.log" \
-		make -C "$dir/tools/testing/selftests/$t" \
-			OUTPUT="$obj/selftests/$t" \
-			KHDR_INCLUDES="-isystem $obj/usr/include" \
-			LDFLAGS=-static ||
-		die "selftests/$t failed to build (log: $BUILD/logs/selftests-$t.log)"
-	! grep -q 'warning:' "$BUILD/logs/selftests-$t.log" ||
-		die "selftests/$t: compiler warnings: $(grep -m3 'warning:' "$BUILD/logs/selftests-$t.log")"
-done
+targets=$(for t in $SELFTESTS; do [ -d "$dir/tools/testing/selftests/$t" ] && echo "$t"; done)
+if [ -n "$targets" ]; then
+	log=$BUILD/logs/selftests-$(basename "$dir").log
+	run_logged "selftests $targets" "$log" \
+		make -C "$dir/tools/testing/selftests" O="$obj" \
+			TARGETS="$targets" FORCE_TARGETS=1 USERLDFLAGS=-static \
+			KSFT_INSTALL_PATH="$obj/selftests" install ||
+		die "selftests $targets failed to build (log: $log)"
+	! grep -q 'warning:' "$log" ||
+		die "selftests: compiler warnings: $(grep -m3 'warning:' "$log")"
+fi
 say "build: $obj/arch/x86/boot/bzImage"

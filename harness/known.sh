@@ -4,7 +4,7 @@
 # which the series does not fix yet (guest/KNOWN).  Each runs in a VM boot
 # of its own and must fail the way guest/KNOWN says: then it counts as an
 # expected failure (XFAIL).  If it passes, the defect is gone and the test
-# belongs in guest/TESTS: that is a failure until someone moves it.
+# belongs in the series' selftests: that is a failure until someone moves it.
 #   known.sh [DIR]      (default DIR: build/linux)
 # Writes build/results/known.txt.
 set -uo pipefail
@@ -12,9 +12,7 @@ set -uo pipefail
 
 dir=$WORK_TREE
 [ $# -gt 0 ] && dir=$(cd "$1" && pwd)
-out=$BUILD/results/known.txt
-mkdir -p "$BUILD/results"
-: >"$out"
+results reset "$RESULTS/known.txt"
 
 n=0
 while IFS=$'\t' read -r test pattern why; do
@@ -26,13 +24,12 @@ while IFS=$'\t' read -r test pattern why; do
 	hit=$(grep -h -m1 -F -- "$pattern" "$run/console.log" "$run/results.log" 2>/dev/null |
 		head -n 1 | tr -d '\r' | sed 's/^ *//')
 	if [ -n "$hit" ]; then
-		echo "XFAIL known $test: $why: reproduced ($hit)" >>"$out"
-	elif ! grep -q '^FAIL' "$BUILD/results/known-$n.txt" 2>/dev/null; then
-		echo "FAIL known $test: passes now, $why is gone: move it from guest/KNOWN to guest/TESTS" >>"$out"
+		result known XFAIL "known $test" "$why: reproduced ($hit)"
+	elif ! results has "$RESULTS/known-$n.txt" FAIL; then
+		result known FAIL "known $test" "passes now, $why is gone: move it from guest/KNOWN to the selftests"
 	else
-		echo "FAIL known $test: failed without \"$pattern\": $(grep -m2 '^FAIL' "$BUILD/results/known-$n.txt" | tr '\n' ' ')" >>"$out"
+		result known FAIL "known $test" "failed without \"$pattern\": $(grep -m2 '^FAIL' "$RESULTS/known-$n.txt" | tr '\n' ' ')"
 	fi
 done <"$ROOT/guest/KNOWN"
-[ "$n" -gt 0 ] || echo "PASS known: no known defect left" >>"$out"
-sed 's/^/    /' "$out"
-! grep -q '^FAIL' "$out"
+[ "$n" -gt 0 ] || result known PASS known "no known defect left"
+! results has "$RESULTS/known.txt" FAIL

@@ -5,14 +5,36 @@
 # spdxcheck, not a python of a version manager).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Every setting of the rig, with its default.  Each is an environment
+# variable; none is needed.
+#   RIG_BUILD=build/          where everything the rig makes goes
+#   RIG_JOBS=$(nproc)+1       make -j
+#   RIG_CONFIG_EXTRA=         a Kconfig fragment added to the test kernel's
+#                             (build.sh), e.g. a KUnit suite to try
+#   RIG_VM_TIMEOUT=900        seconds a VM run may take before it is killed
+#   RIG_VM_NAME=<tree name>   names a VM run (build/vm/NAME, its result file
+#                             build/results/NAME.txt) when a tree boots twice
+#   RIG_VM_APPEND=            added to the guest kernel's command line, e.g.
+#                             kunit.filter_glob=vfio-iommu-type1.t1_pin_no_page
+#   RIG_SHOW=                 non-empty: vm.sh prints each test's output
 BUILD=${RIG_BUILD:-$ROOT/build}
+JOBS=${RIG_JOBS:-$(( $(nproc) + 1 ))}
+RIG_CONFIG_EXTRA=${RIG_CONFIG_EXTRA:-}
+RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT:-900}
+RIG_VM_NAME=${RIG_VM_NAME:-}
+RIG_VM_APPEND=${RIG_VM_APPEND:-}
+RIG_SHOW=${RIG_SHOW:-}
 # shellcheck source=../base.conf
 . "$ROOT/base.conf"
 
 BASE_REPO=$BUILD/base		# pristine base, one commit, tag "base"
 WORK_TREE=$BUILD/linux		# developer's tree: base + series as commits
-SERIES_TREE=$BUILD/series	# test tree: fresh base + patches/, built per patch
-JOBS=${RIG_JOBS:-$(( $(nproc) + 1 ))}
+SERIES_TREE=$BUILD/series	# the test tree: base + patches/, built per
+				# patch by the bisect; its kernel is the one
+				# ./rig test and ./rig demo boot
+RESULTS=$BUILD/results
+SELFTESTS=vfio			# the selftest collections the guest runs
 
 # Fixed identity and dates, so that the base commit has the same hash on
 # every machine and an apply-then-export round trip is byte-identical.
@@ -107,4 +129,151 @@ run_logged() {
 		printf '    [%s] done in %ds\n' "$label" "$SECONDS"
 	fi
 	return "$rc"
+}
+
+# result FILE STATUS NAME [DETAIL]: one verdict into build/results/FILE.txt
+# (harness/results.py owns the format).
+result() {
+	local f=$RESULTS/$1.txt
+	shift
+	mkdir -p "$RESULTS"
+	python3 "$ROOT/harness/results.py" add "$f" "$@"
+}
+results() {
+	python3 "$ROOT/harness/results.py" "$@"
+}
+
+# Trees.  Every tree the rig makes (the work tree, the test tree, the
+# bisect's, the bench's) is a shared clone of the base repository, made and
+# filled by these functions only.
+
+# tree_reset DIR: DIR is a clone of the base (made if missing), checked out
+# at base, on the branch of the last series, with nothing else in it.
+tree_reset() {
+	local dir=$1 branch
+	branch=$(series_names | tail -n 1)
+	# A git worktree (.git is a file) of an older rig: made again.
+	[ -f "$dir/.git" ] && rm -rf "$dir"
+	if [ ! -d "$dir/.git" ]; then
+		git clone -q --shared --no-checkout "$BASE_REPO" "$dir" &&
+			git -C "$dir" config core.abbrev 12 &&
+			git -C "$dir" fetch -q origin tag base ||
+			{ warn "cannot clone $BASE_REPO into $dir"; return 1; }
+	fi
+	git -C "$dir" am --abort >/dev/null 2>&1
+	git -C "$dir" checkout -q -f -B "${branch:-series}" base &&
+		git -C "$dir" reset -q --hard base &&
+		git -C "$dir" clean -q -fdx ||
+		{ warn "cannot reset $dir to base (rm -rf it and retry)"; return 1; }
+}
+
+# tree_am DIR PATCH: apply PATCH to DIR as a commit.  On failure, abort
+# and print why on stdout, in one line.  The committer is the developer's
+# own in the work tree, the rig's fixed identity in the rig's trees.
+tree_am() {
+	local dir=$1 p=$2 name=$RIG_IDENT_NAME email=$RIG_IDENT_EMAIL log
+	if [ "$dir" = "$WORK_TREE" ]; then
+		name=$(git -C "$dir" config user.name || echo "$RIG_IDENT_NAME")
+		email=$(git -C "$dir" config user.email || echo "$RIG_IDENT_EMAIL")
+	fi
+	if ! log=$(GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+		   git -C "$dir" am -q "$p" 2>&1); then
+		git -C "$dir" am --abort >/dev/null 2>&1
+		local d=${p%/*}
+		echo "patch ${d##*/}/${p##*/} does not apply to $(cat "$BUILD/base.version") and the series before it: $(head -n 3 <<<"$log" | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+# tree_mark DIR NAME: the series NAME ends at DIR's HEAD: a branch of its
+# name, described by its cover letter.
+tree_mark() {
+	[ "$(git -C "$1" symbolic-ref -q --short HEAD)" = "$2" ] ||
+		git -C "$1" branch -q -f "$2" HEAD
+	git -C "$1" config "branch.$2.description" \
+		"$(cat "$ROOT/series/$2/cover-letter.txt")"
+}
+
+# make_tree DIR [SUBJECT]: DIR = base plus every series of patches/ (up to,
+# not including, the patch whose subject is SUBJECT), each series ending at
+# a branch of its name, the last one checked out.
+make_tree() {
+	local dir=$1 until=${2:-} name p n=0 names
+	mapfile -t names < <(series_names)
+	[ ${#names[@]} -gt 0 ] || { warn "no series in $ROOT/series"; return 1; }
+	tree_reset "$dir" || return 1
+	for name in "${names[@]}"; do
+		while read -r p; do
+			if [ -n "$until" ] && [ "$(patch_subject "$p")" = "$until" ]; then
+				say "tree: $dir = base + $n patches (up to \"$until\")"
+				return 0
+			fi
+			tree_am "$dir" "$p" || return 1
+			n=$((n + 1))
+		done < <(series_patches "$name")
+		tree_mark "$dir" "$name"
+	done
+	[ -z "$until" ] || { warn "no patch \"$until\" in patches/"; return 1; }
+	say "tree: $dir = base + $n patches in ${#names[@]} series (branches ${names[*]})"
+}
+
+# patch_subject PATCH: its subject, unfolded, without "[PATCH n/m]".
+patch_subject() {
+	git mailinfo /dev/null /dev/null <"$1" | sed -n 's/^Subject: //p'
+}
+
+# tree_carries DIR: DIR's commits on top of base are exactly the patches of
+# patches/ (by stable patch id).
+tree_ids() {
+	git -C "$1" format-patch --stdout base..HEAD | git patch-id --stable |
+		cut -d' ' -f1 | sort
+}
+patches_ids() {
+	local p
+	series_patches | while read -r p; do cat "$p"; done |
+		git patch-id --stable | cut -d' ' -f1 | sort
+}
+tree_carries() {
+	[ -d "$1/.git" ] && [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] &&
+		[ "$(tree_ids "$1")" = "$(patches_ids)" ]
+}
+
+# series_file PATH: the file PATH as the series leaves it (the base's,
+# with every patch's changes to it), on stdout; nothing if no tree has it.
+series_file() {
+	local tmp p
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/${1%/*}"
+	[ -f "$BASE_REPO/$1" ] && cp "$BASE_REPO/$1" "$tmp/$1"
+	while read -r p; do
+		(cd "$tmp" && git apply --include="$1" "$p") ||
+			{ rm -rf "$tmp"; warn "cannot apply ${p##*/} to $1"; return 1; }
+	done < <(series_patches)
+	if [ -f "$tmp/$1" ]; then cat "$tmp/$1"; fi
+	rm -rf "$tmp"
+}
+
+# tree_tests DIR: the guest tests of DIR's test kernel, in order: every
+# selftest its kselftest install lists (kselftest-list.txt, "collection:
+# program"), as selftest:COLLECTION/PROGRAM, then its KUnit suites.
+tree_tests() {
+	local list=$BUILD/obj/$(basename "$1")/selftests/kselftest-list.txt
+	[ -f "$list" ] && sed -n 's#^\([^:]*\):\(.*\)$#selftest:\1/\2#p' "$list"
+	echo kunit
+}
+
+# patch_name PATCH: series/file, as results name it.
+patch_name() {
+	local d=${1%/*}
+	echo "${d##*/}/${1##*/}"
+}
+
+# test_tree: the test tree (build/series) carries patches/: made if not
+# (./rig test's bisect leaves it so; ./rig demo and bench reuse it).
+test_tree() {
+	if tree_carries "$SERIES_TREE"; then
+		say "tree: $SERIES_TREE carries patches/ ($(series_patches | wc -l) patches)"
+	else
+		make_tree "$SERIES_TREE"
+	fi
 }
