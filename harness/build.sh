@@ -37,24 +37,22 @@ mkdir -p "$obj" "$BUILD/logs"
 # The rig's options (the machine, the debug kernel, a developer's extra
 # fragment) must all be taken.  The series' own (what its selftests and
 # KUnit suites need, SERIES_FRAGMENTS) are taken where the tree defines the
-# option: they come from the tree, or, in a tree that does not have the
-# file yet (the base, the first patches), from the end of the series, so
-# that every build of the bisect has the same options.
+# option: those of the end of the series (patches/), so that every build
+# of the bisect asks for the same options, and those of the tree itself
+# (a work tree may be ahead of patches/).
 SERIES_FRAGMENTS=(tools/testing/selftests/vfio/config drivers/vfio/.kunitconfig)
 rig_want=$(cat "$ROOT/config/test.config" "$ROOT/config/debug.config" \
 	${RIG_CONFIG_EXTRA:+"$RIG_CONFIG_EXTRA"})
 series_want=""
 for f in "${SERIES_FRAGMENTS[@]}"; do
-	if [ -f "$dir/$f" ]; then
-		series_want+=$(cat "$dir/$f")$'\n'
-	else
-		series_want+=$(series_file "$f")$'\n' || die "cannot read $f of the series"
-	fi
+	series_want+=$(series_file "$f")$'\n' || die "cannot read $f of the series"
+	[ -f "$dir/$f" ] && series_want+=$(cat "$dir/$f")$'\n'
 done
-series_want=$(grep '^CONFIG_' <<<"$series_want" | sort -u)
+series_want=$(grep '^CONFIG_' <<<"$series_want" | sort -u) ||
+	die "the series' ${SERIES_FRAGMENTS[*]} hold no CONFIG_ option"
 want=$rig_want$'\n'$series_want
 # The series' options that this tree defines.
-symbols=$(grep -rhoE --include='Kconfig*' '^(menu)?config [A-Za-z0-9_]+' "$dir" |
+symbols=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+' "$dir" |
 	awk '{ print "CONFIG_" $2 }' | sort -u)
 defined=$(grep -o '^CONFIG_[A-Za-z0-9_]*' <<<"$series_want" | grep -xFf <(echo "$symbols") || true)
 stamp=$obj/.rig-config
@@ -95,7 +93,10 @@ fi
 make -s -C "$dir" O="$obj" headers >"$BUILD/logs/headers.log" 2>&1 ||
 	die "make headers failed: see $BUILD/logs/headers.log"
 rm -rf "$obj/selftests"
-targets=$(for t in $SELFTESTS; do [ -d "$dir/tools/testing/selftests/$t" ] && echo "$t"; done)
+targets=""
+for t in $SELFTESTS; do
+	[ ! -d "$dir/tools/testing/selftests/$t" ] || targets+=${targets:+ }$t
+done
 if [ -n "$targets" ]; then
 	log=$BUILD/logs/selftests-$(basename "$dir").log
 	run_logged "selftests $targets" "$log" \

@@ -11,4 +11,4 @@ set -uo pipefail
 "$ROOT/harness/base.sh" || die "no base (see above)"
 test_tree || die "cannot make $SERIES_TREE (see above)"
 "$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1
-RIG_SHOW=1 "$ROOT/harness/vm.sh" "$SERIES_TREE" script:demo
+RIG_SHOW=1 RIG_VM_NAME=demo "$ROOT/harness/vm.sh" "$SERIES_TREE" script:demo

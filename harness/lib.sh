@@ -137,7 +137,7 @@ result() {
 	local f=$RESULTS/$1.txt
 	shift
 	mkdir -p "$RESULTS"
-	python3 "$ROOT/harness/results.py" add "$f" "$@"
+	python3 "$ROOT/harness/results.py" add -- "$f" "$@"
 }
 results() {
 	python3 "$ROOT/harness/results.py" "$@"
@@ -148,12 +148,18 @@ results() {
 # filled by these functions only.
 
 # tree_reset DIR: DIR is a clone of the base (made if missing), checked out
-# at base, on the branch of the last series, with nothing else in it.
+# at base, on the branch of the last series, with nothing else in it (the
+# work tree keeps its untracked files).
 tree_reset() {
 	local dir=$1 branch
 	branch=$(series_names | tail -n 1)
-	# A git worktree (.git is a file) of an older rig: made again.
-	[ -f "$dir/.git" ] && rm -rf "$dir"
+	# A git worktree (.git is a file) of an older rig: made again, but
+	# never the developer's work tree.
+	if [ -f "$dir/.git" ]; then
+		[ "$dir" != "$WORK_TREE" ] ||
+			{ warn "$dir is a git worktree: move it away"; return 1; }
+		rm -rf "$dir"
+	fi
 	if [ ! -d "$dir/.git" ]; then
 		git clone -q --shared --no-checkout "$BASE_REPO" "$dir" &&
 			git -C "$dir" config core.abbrev 12 &&
@@ -162,9 +168,12 @@ tree_reset() {
 	fi
 	git -C "$dir" am --abort >/dev/null 2>&1
 	git -C "$dir" checkout -q -f -B "${branch:-series}" base &&
-		git -C "$dir" reset -q --hard base &&
-		git -C "$dir" clean -q -fdx ||
+		git -C "$dir" reset -q --hard base ||
 		{ warn "cannot reset $dir to base (rm -rf it and retry)"; return 1; }
+	# The rig's own trees hold nothing else; the work tree keeps what
+	# git does not track (a developer's files).
+	[ "$dir" = "$WORK_TREE" ] || git -C "$dir" clean -q -fdx ||
+		{ warn "cannot clean $dir (rm -rf it and retry)"; return 1; }
 }
 
 # tree_am DIR PATCH: apply PATCH to DIR as a commit.  On failure, abort
@@ -239,7 +248,7 @@ tree_carries() {
 }
 
 # series_file PATH: the file PATH as the series leaves it (the base's,
-# with every patch's changes to it), on stdout; nothing if no tree has it.
+# with every patch's changes to it), on stdout; fails if it has none.
 series_file() {
 	local tmp p
 	tmp=$(mktemp -d)
@@ -249,15 +258,23 @@ series_file() {
 		(cd "$tmp" && git apply --include="$1" "$p") ||
 			{ rm -rf "$tmp"; warn "cannot apply ${p##*/} to $1"; return 1; }
 	done < <(series_patches)
-	if [ -f "$tmp/$1" ]; then cat "$tmp/$1"; fi
+	local rc=0
+	cat "$tmp/$1" 2>/dev/null || { warn "neither the base nor patches/ has $1"; rc=1; }
 	rm -rf "$tmp"
+	return $rc
 }
 
 # tree_tests DIR: the guest tests of DIR's test kernel, in order: every
 # selftest its kselftest install lists (kselftest-list.txt, "collection:
-# program"), as selftest:COLLECTION/PROGRAM, then its KUnit suites.
+# program"), as selftest:COLLECTION/PROGRAM, then its KUnit suites.  Fails
+# if DIR has selftests of SELFTESTS but no list of them (not built).
 tree_tests() {
-	local list=$BUILD/obj/$(basename "$1")/selftests/kselftest-list.txt
+	local t list
+	list=$BUILD/obj/$(basename "$1")/selftests/kselftest-list.txt
+	for t in $SELFTESTS; do
+		[ ! -d "$1/tools/testing/selftests/$t" ] || [ -s "$list" ] ||
+			{ warn "$1 has selftests but $list is missing: run ./rig build $1"; return 1; }
+	done
 	[ -f "$list" ] && sed -n 's#^\([^:]*\):\(.*\)$#selftest:\1/\2#p' "$list"
 	echo kunit
 }

@@ -14,6 +14,7 @@ Commands:
   reset FILE                      empty FILE (a check starts)
   has FILE STATUS [NAME]          exit 0 if FILE has a verdict STATUS
                                   (whose name starts with NAME)
+  failed FILE                     exit 0 if FILE has a FAIL or a SKIP
   show FILE                       print FILE's verdicts, indented
   vm ...                          judge one VM run (see vm --help)
   kunit ...                       judge a kunit.py run (see kunit --help)
@@ -42,7 +43,9 @@ def splat_re():
 
 
 def line(status, name, detail=''):
+    """One verdict, on one line whatever NAME and DETAIL hold."""
     assert status in STATUSES, status
+    name, detail = ' '.join(name.split()), ' '.join(detail.split())
     return '%s %s%s' % (status, name, ': ' + detail if detail else '')
 
 
@@ -73,8 +76,8 @@ def write(path, verdicts, mode='a', quiet=False):
 
 
 def show(verdicts):
-    for status, name, detail in verdicts:
-        print('    %-5s %s%s' % (status, name, ': ' + detail if detail else ''))
+    for v in verdicts:
+        print('    %-5s %s' % (v[0], line(*v)[len(v[0]) + 1:]))
 
 
 def count(verdicts):
@@ -256,6 +259,9 @@ def judge_kunit(args):
     for name, status in cases or []:
         out.append(('PASS' if status == 'PASS' else 'FAIL', '%s: %s' % (args.name, name),
                     '' if status == 'PASS' else status))
+    if args.rc != 0 and cases and all(v[0] == 'PASS' for v in out):
+        out.append(('FAIL', args.name, 'kunit.py exited %d although no case failed'
+                    % args.rc))
     splat = splat_re()
     hit = next((l.strip() for l in text.splitlines() if splat.search(l)), None)
     if hit:
@@ -278,6 +284,8 @@ def main():
     p.add_argument('file')
     p.add_argument('status', choices=STATUSES)
     p.add_argument('name', nargs='?', default='')
+    p = sub.add_parser('failed')
+    p.add_argument('file')
     p = sub.add_parser('show')
     p.add_argument('file')
     p = sub.add_parser('vm', help='judge one VM run')
@@ -303,8 +311,12 @@ def main():
     elif args.cmd == 'reset':
         open(args.file, 'w').close()
     elif args.cmd == 'has':
-        return 0 if any(v[0] == args.status and v[1].startswith(args.name)
+        # NAME is matched against the whole verdict: names hold ": ".
+        return 0 if any(v[0] == args.status and
+                        line(*v)[len(v[0]) + 1:].startswith(args.name)
                         for v in read(args.file)) else 1
+    elif args.cmd == 'failed':
+        return 0 if any(v[0] not in PASSED for v in read(args.file)) else 1
     elif args.cmd == 'show':
         show(read(args.file))
     elif args.cmd in ('vm', 'kunit'):

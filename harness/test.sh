@@ -18,7 +18,9 @@ step_failed() {
 	result check-steps FAIL "$1" "$2"
 }
 run_check() {
-	"$ROOT/harness/check.sh" "$1" || step_failed "check $1" "exited non-zero"
+	"$ROOT/harness/check.sh" "$1" ||
+		results failed "$RESULTS/check-$1.txt" ||
+		step_failed "check $1" "exited non-zero without naming a failure"
 	[ -s "$RESULTS/check-$1.txt" ] || step_failed "check $1" "wrote no result"
 }
 
@@ -47,23 +49,27 @@ cat "$beside"
 [ -s "$RESULTS/kunit32.txt" ] || step_failed kunit32 "exited without a result"
 if ! results has "$RESULTS/check-bisect.txt" PASS apply; then
 	say "test: the series does not apply or build: later checks and VM tests skipped"
-	results has "$RESULTS/check-bisect.txt" FAIL ||
+	results failed "$RESULTS/check-bisect.txt" ||
 		step_failed bisect "stopped before the last patch was built"
 else
 	# The test kernel, from the tree the bisect leaves (its vmlinux is
 	# built: this packs it and installs the selftests).
-	"$ROOT/harness/build.sh" "$SERIES_TREE" ||
-		step_failed build "the test kernel of $SERIES_TREE does not build"
+	built=yes
+	"$ROOT/harness/build.sh" "$SERIES_TREE" || built=no
 	for c in sparse w1 coccicheck kerneldoc docs; do
 		run_check "$c"
 	done
-	"$ROOT/harness/vm.sh" "$SERIES_TREE" ||
-		results has "$RESULTS/series.txt" FAIL ||
-		step_failed vm "exited non-zero without naming a failure"
-	[ -s "$RESULTS/series.txt" ] || step_failed vm "wrote no result"
-	"$ROOT/harness/known.sh" "$SERIES_TREE" ||
-		results has "$RESULTS/known.txt" FAIL ||
-		step_failed known "exited non-zero without naming a failure"
+	if [ "$built" = no ]; then
+		step_failed build "the test kernel of $SERIES_TREE does not build: VM tests skipped"
+	else
+		"$ROOT/harness/vm.sh" "$SERIES_TREE" ||
+			results failed "$RESULTS/series.txt" ||
+			step_failed vm "exited non-zero without naming a failure"
+		[ -s "$RESULTS/series.txt" ] || step_failed vm "wrote no result"
+		"$ROOT/harness/known.sh" "$SERIES_TREE" ||
+			results failed "$RESULTS/known.txt" ||
+			step_failed known "exited non-zero without naming a failure"
+	fi
 fi
 echo
 say "test: results (build/results/), $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"

@@ -11,6 +11,7 @@ set -euo pipefail
 
 force=0
 [ "${1:-}" = --force ] && { force=1; shift; }
+[ $# -eq 0 ] || die "usage: ./rig tree [--force] (the work tree is $WORK_TREE)"
 dir=$WORK_TREE
 
 "$ROOT/harness/base.sh"

@@ -17,7 +17,10 @@ if [ $# -gt 0 ] && [ -d "$1" ]; then dir=$(cd "$1" && pwd); shift; fi
 name=$(basename "$dir")
 obj=$BUILD/obj/$name
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(tree_tests "$dir")
+if [ ${#tests[@]} -eq 0 ]; then
+	list=$(tree_tests "$dir") || die "no list of the tests of $dir (see above)"
+	mapfile -t tests <<<"$list"
+fi
 run_name=${RIG_VM_NAME:-$name}
 kernel=$obj/arch/x86/boot/bzImage
 timeout=$RIG_VM_TIMEOUT
@@ -27,12 +30,18 @@ need cpio cpio
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 ||
 	die "/bin/busybox is missing or not static: install busybox-static"
 [ -f "$kernel" ] || die "no kernel at $kernel: run ./rig build $dir"
+[ ! "$obj/vmlinux" -nt "$kernel" ] ||
+	die "$kernel is older than its vmlinux: run ./rig build $dir"
 
 # QEMU's -device arguments, from guest/devices: its PCI devices, function
 # 0 multifunction where its slot has other functions.
 devices=() what=()
-while read -r addr dev _ rest; do
-	case "$addr" in [0-9a-f][0-9a-f]:[0-9a-f][0-9a-f].[0-7]) ;; *) continue ;; esac
+while read -r addr dev _ _; do
+	case "$addr" in
+	00:[0-1][0-9a-f].[0-7]) ;;
+	*:*.*) die "guest/devices: $addr: the VM has PCI bus 00 only (00:SS.F, lower-case hex)" ;;
+	*) continue ;;
+	esac
 	slot=${addr#*:}
 	arg="$dev,addr=$slot"
 	[ "${slot#*.}" = 0 ] &&
