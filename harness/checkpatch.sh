@@ -91,7 +91,9 @@ main() {
 			result check-checkpatch PASS "checkpatch $(patch_name "$p")" "only $why"
 		else
 			result check-checkpatch FAIL "checkpatch $(patch_name "$p")" \
-				"$(grep -E '^(ERROR|WARNING|CHECK)' <<<"$out" | head -n 5 | tr '\n' ' ')"
+				"$(grep -E '^(ERROR|WARNING|CHECK)' <<<"$out" |
+				   grep -vE ':(FILE_PATH_CHANGES|UNKNOWN_COMMIT_ID):' |
+				   head -n 5 | tr '\n' ' ')"
 			printf '%s\n' "$out" | sed 's/^/      /' | head -n 40
 		fi
 	done < <(series_patches)
