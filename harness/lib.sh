@@ -294,3 +294,16 @@ test_tree() {
 		make_tree "$SERIES_TREE"
 	fi
 }
+
+# lock_series: this command owns the test tree (build/series) until it
+# exits: ./rig test, demo, bench and check bisect all reset or build it,
+# and one of them must not pull the tree from under another.  Their child
+# scripts inherit the lock.
+lock_series() {
+	[ "${rig_series_locked:-}" = yes ] && return 0
+	mkdir -p "$BUILD"
+	exec 9>"$BUILD/series.lock"
+	flock -n 9 ||
+		die "$SERIES_TREE is in use by another ./rig test, demo, bench or check bisect: wait for it to end"
+	export rig_series_locked=yes
+}
