@@ -16,7 +16,6 @@ set -uo pipefail
 first="vfio/type1: report pages written before the dirty scope narrowed"
 before=$BUILD/before
 need gcc build-essential
-lock_series
 "$ROOT/harness/base.sh" || die "no base (see above)"
 make_tree "$before" "$first" || die "cannot make $before (see above)"
 test_tree || die "cannot make $SERIES_TREE (see above)"

@@ -18,7 +18,6 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 out=check-bisect
-lock_series
 mkdir -p "$RESULTS" "$BUILD/logs"
 results reset "$RESULTS/$out.txt"
 say "check: bisect"

@@ -8,7 +8,6 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$ROOT/harness/setup.sh" || die "setup failed"
-lock_series
 "$ROOT/harness/base.sh" || die "no base (see above)"
 test_tree || die "cannot make $SERIES_TREE (see above)"
 "$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1

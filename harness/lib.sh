@@ -295,15 +295,13 @@ test_tree() {
 	fi
 }
 
-# lock_series: this command owns the test tree (build/series) until it
-# exits: ./rig test, demo, bench and check bisect all reset or build it,
-# and one of them must not pull the tree from under another.  Their child
-# scripts inherit the lock.
+# lock_series: this process and what it runs own the test tree
+# (build/series) until they exit: ./rig test, demo, bench and check reset,
+# build or read it, and one must not pull the tree from under another.
+# ./rig takes it; the scripts it runs inherit the open lock file.
 lock_series() {
-	[ "${rig_series_locked:-}" = yes ] && return 0
 	mkdir -p "$BUILD"
 	exec 9>"$BUILD/series.lock"
 	flock -n 9 ||
-		die "$SERIES_TREE is in use by another ./rig test, demo, bench or check bisect: wait for it to end"
-	export rig_series_locked=yes
+		die "$SERIES_TREE is in use by another ./rig test, demo, bench or check: wait for it to end"
 }

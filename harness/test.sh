@@ -8,7 +8,6 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 start=$SECONDS
-lock_series
 "$ROOT/harness/setup.sh" || die "setup failed"
 mkdir -p "$RESULTS" "$BUILD/logs"
 rm -f "$RESULTS"/*.txt
