@@ -1,55 +1,146 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Precision benchmark: pages the type1 dirty bitmap reports per page the
-# mdma device really wrote, in workloads where half of the pinned pages
-# are only read (bench/precision.c).  Runs in the same invocation on two
-# kernels: "before", build/before = the base plus patches/ up to the patch
-# "vfio/type1: report pages written before the dirty scope narrowed", the
-# first type1 patch of the dirty scope series (type1's dirty scope code as
-# in the base kernel, with the samples the base lacks), and the whole
-# series, the test tree build/series.  Prints the figures and the ratio
-# series/before.
+# Benchmarks, each run on several kernels in one invocation, printing
+# figures and ratios (never a pass/fail on a time):
+#  - precision (bench/precision.c): pages the type1 dirty bitmap reports
+#    per page the mdma device really wrote, in workloads where half of the
+#    pinned pages are only read; on "before-scope" (the base plus patches/
+#    up to SCOPE_FIRST: type1's dirty scope code as in the base, with the
+#    samples the base lacks) and the series;
+#  - cost (bench/cost.c): GET_BITMAP, unmap with bitmap, START and STOP
+#    over mappings of several shapes in an mtty-only container, with a
+#    memcpy() floor; on the base itself, "before-cost" (patches/ up to
+#    COST_FIRST, the first patch that makes reading the bitmap cheaper)
+#    and the series.
+# The series is the test tree (build/series) and its build.  The other
+# kernels are built one after the other in one tree, build/bench, each an
+# incremental build of the one before, and kept in build/obj/bench-NAME.
+# Tables: build/results/bench-*.tsv.
 #   bench.sh
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-first="vfio/type1: report pages written before the dirty scope narrowed"
-before=$BUILD/before
+SCOPE_FIRST="vfio/type1: report pages written before the dirty scope narrowed"
+COST_FIRST="vfio/type1: look up the first mapping of a dirty bitmap in the tree"
+tree=$BUILD/bench
+mkdir -p "$RESULTS"
 need gcc build-essential
 "$ROOT/harness/base.sh" || die "no base (see above)"
-make_tree "$before" "$first" || die "cannot make $before (see above)"
 test_tree || die "cannot make $SERIES_TREE (see above)"
-"$ROOT/harness/build.sh" "$before" || die "cannot build $before"
 "$ROOT/harness/build.sh" "$SERIES_TREE" || die "cannot build $SERIES_TREE"
+make_tree "$tree" || die "cannot make $tree (see above)"
 
-# One binary for both kernels, from the series' selftest library.
+# The benchmarks: one static binary for every kernel, from the series'
+# selftest library.
 src=$SERIES_TREE/tools/testing/selftests/vfio
-for name in before series; do
-	mkdir -p "$BUILD/obj/$name/selftests/bench"
+bin=$BUILD/obj/bench-bin
+mkdir -p "$bin"
+for b in precision cost; do
+	gcc -static -O2 -Wall -isystem "$BUILD/obj/series/usr/include" -I"$src" \
+		-o "$bin/$b" "$ROOT/bench/$b.c" "$src/vfio_dirty_utils.c" -lpthread ||
+		die "cannot build bench/$b.c"
 done
-gcc -static -O2 -Wall -isystem "$BUILD/obj/series/usr/include" -I"$src" \
-	-o "$BUILD/obj/series/selftests/bench/precision" "$ROOT/bench/precision.c" \
-	"$src/vfio_dirty_utils.c" -lpthread ||
-	die "cannot build bench/precision.c"
-cp "$BUILD/obj/series/selftests/bench/precision" "$BUILD/obj/before/selftests/bench/"
 
-declare -A rep wr
-for name in before series; do
-	RIG_VM_NAME=bench-$name "$ROOT/harness/vm.sh" "$BUILD/$name" selftest:bench/precision ||
-		die "bench VM run of $name failed (build/vm/bench-$name/console.log)"
-	while read -r _ _ wl _ w v _; do
-		wr[$name.$wl]=${w#written=}
-		rep[$name.$wl]=${v#reported=}
-	done < <(grep -h '^# precision ' "$BUILD/vm/bench-$name/results.log" | tr -d '\r')
-done
+# before SUBJECT: the commit before the patch SUBJECT in $tree; the end of
+# the series (with a warning) if patches/ has no such patch yet.
+before() {
+	local c
+	c=$(git -C "$tree" log --format='%H %s' base..HEAD |
+		awk -v s="$1" '{ h = $1; $1 = ""; if (substr($0, 2) == s) print h }')
+	if [ -z "$c" ]; then
+		warn "no patch \"$1\" in patches/: its \"before\" is the whole series"
+		git -C "$tree" rev-parse HEAD
+		return
+	fi
+	git -C "$tree" rev-parse "$c^"
+}
+
+# stage NAME COMMIT: build $tree at COMMIT and keep the kernel and the
+# benchmarks in build/obj/bench-NAME.
+stage() {
+	local out=$BUILD/obj/bench-$1
+	say "bench: kernel $1 = $tree at $(git -C "$tree" log -1 --format='%h ("%s")' "$2")"
+	git -C "$tree" checkout -q -f --detach "$2" ||
+		die "cannot check out $2 in $tree"
+	"$ROOT/harness/build.sh" "$tree" || die "cannot build $1 in $tree"
+	rm -rf "$out"
+	mkdir -p "$out/arch/x86/boot" "$out/selftests/bench"
+	cp "$BUILD/obj/bench/arch/x86/boot/bzImage" "$out/arch/x86/boot/"
+	cp "$bin"/* "$out/selftests/bench/"
+}
+
+stage base base
+stage before-scope "$(before "$SCOPE_FIRST")"
+stage before-cost "$(before "$COST_FIRST")"
+# The tree back at the end of the series, as patches/ has it.
+git -C "$tree" checkout -q -f "$(series_names | tail -n 1)"
+out=$BUILD/obj/bench-series
+rm -rf "$out"
+mkdir -p "$out/arch/x86/boot" "$out/selftests/bench"
+cp "$BUILD/obj/series/arch/x86/boot/bzImage" "$out/arch/x86/boot/"
+cp "$bin"/* "$out/selftests/bench/"
+
+# vm KERNEL BENCH...: run the benchmarks in the VM on a kept kernel.
+vm() {
+	local k=$1
+	shift
+	RIG_VM_OBJ=$BUILD/obj/bench-$k RIG_VM_NAME=bench-$k RIG_VM_APPEND=rig.partial \
+		"$ROOT/harness/vm.sh" "$tree" "${@/#/selftest:bench/}" ||
+		die "bench VM run of $k failed (build/vm/bench-$k/console.log)"
+}
+vm base cost
+vm before-scope precision
+vm before-cost cost
+vm series precision cost
+
+vmlog() {
+	tr -d '\r' <"$BUILD/vm/bench-$1/results.log"
+}
 
 echo
-printf '%-12s %10s %14s %10s %14s %10s %16s\n' workload written \
-	"reported(bef.)" "ratio" "reported(ser.)" "ratio" "series/before"
-for wl in transfers kept_reads; do
-	w=${wr[series.$wl]:-0} vb=${rep[before.$wl]:-0} vs=${rep[series.$wl]:-0}
-	[ "$w" -gt 0 ] && [ "$vb" -gt 0 ] || die "no figures for $wl"
-	awk -v wl="$wl" -v w="$w" -v vb="$vb" -v vs="$vs" 'BEGIN {
-		printf "%-12s %10d %14d %10.2f %14d %10.2f %16.2f\n",
-			wl, w, vb, vb / w, vs, vs / w, vs / vb }'
+say "bench: precision (pages reported dirty per page written)"
+declare -A rep wr
+for k in before-scope series; do
+	while read -r _ _ wl _ w v _; do
+		wr[$k.$wl]=${w#written=}
+		rep[$k.$wl]=${v#reported=}
+	done < <(vmlog "$k" | grep '^# precision ')
 done
+{
+	printf '%-12s %10s %14s %10s %14s %10s %16s\n' workload written \
+		"reported(bef.)" "ratio" "reported(ser.)" "ratio" "series/before"
+	for wl in transfers kept_reads; do
+		w=${wr[series.$wl]:-0} vb=${rep[before-scope.$wl]:-0} vs=${rep[series.$wl]:-0}
+		[ "$w" -gt 0 ] && [ "$vb" -gt 0 ] || die "no figures for $wl"
+		awk -v wl="$wl" -v w="$w" -v vb="$vb" -v vs="$vs" 'BEGIN {
+			printf "%-12s %10d %14d %10.2f %14d %10.2f %16.2f\n",
+				wl, w, vb, vb / w, vs, vs / w, vs / vb }'
+	done
+} | tee "$RESULTS/bench-precision.tsv"
+
+echo
+say "bench: cost (median µs; floor: memcpy() of the bitmap's bytes, rep: the same copied with rep movsb)"
+for k in base before-cost series; do
+	vmlog "$k" | sed -n "s/^# cost /$k /p"
+done | awk '
+{
+	key = $2 " " $3
+	if (!(key in seen)) { seen[key] = 1; order[n++] = key }
+	for (i = 4; i <= NF; i++) { split($i, kv, "="); v[$1, key, kv[1]] = kv[2] }
+}
+function us(ns) { return ns == "" ? "-" : sprintf("%.1f", ns / 1000) }
+function ratio(a, b) { return a == "" || b == "" || b == 0 ? "-" : sprintf("%.2f", a / b) }
+END {
+	printf "%-12s %-10s %9s %10s %10s %10s %9s %9s %8s %8s %9s %8s\n", "op", "shape",
+		"bytes", "base", "before", "after", "floor", "rep", "aft/bef",
+		"aft/base", "aft/floor", "aft/rep"
+	for (i = 0; i < n; i++) {
+		k = order[i]; split(k, p, " ")
+		b = v["base", k, "ns"]; c = v["before-cost", k, "ns"]; s = v["series", k, "ns"]
+		f = v["series", k, "floor"]; r = v["series", k, "rep"]
+		by = v["series", k, "bytes"]
+		printf "%-12s %-10s %9s %10s %10s %10s %9s %9s %8s %8s %9s %8s\n", p[1], p[2],
+			by, us(b), us(c), us(s), by ? us(f) : "-", by ? us(r) : "-",
+			ratio(s, c), ratio(s, b), by ? ratio(s, f) : "-", by ? ratio(s, r) : "-"
+	}
+}' | tee "$RESULTS/bench-cost.tsv"

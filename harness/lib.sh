@@ -17,6 +17,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 #                             build/results/NAME.txt) when a tree boots twice
 #   RIG_VM_APPEND=            added to the guest kernel's command line, e.g.
 #                             kunit.filter_glob=vfio-iommu-type1.t1_pin_no_page
+#   RIG_VM_OBJ=build/obj/<tree name>
+#                             the build a VM run boots (its bzImage and
+#                             selftests), e.g. one the bench kept
 #   RIG_SHOW=                 non-empty: vm.sh prints each test's output
 BUILD=${RIG_BUILD:-$ROOT/build}
 JOBS=${RIG_JOBS:-$(( $(nproc) + 1 ))}
@@ -24,6 +27,7 @@ RIG_CONFIG_EXTRA=${RIG_CONFIG_EXTRA:-}
 RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT:-900}
 RIG_VM_NAME=${RIG_VM_NAME:-}
 RIG_VM_APPEND=${RIG_VM_APPEND:-}
+RIG_VM_OBJ=${RIG_VM_OBJ:-}
 RIG_SHOW=${RIG_SHOW:-}
 # shellcheck source=../base.conf
 . "$ROOT/base.conf"

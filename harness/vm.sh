@@ -15,7 +15,7 @@ set -uo pipefail
 dir=$WORK_TREE
 if [ $# -gt 0 ] && [ -d "$1" ]; then dir=$(cd "$1" && pwd); shift; fi
 name=$(basename "$dir")
-obj=$BUILD/obj/$name
+obj=${RIG_VM_OBJ:-$BUILD/obj/$name}
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
 	list=$(tree_tests "$dir") || die "no list of the tests of $dir (see above)"
