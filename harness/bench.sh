@@ -43,13 +43,14 @@ done
 
 # before SUBJECT: the commit before the patch SUBJECT in $tree; the end of
 # the series (with a warning) if patches/ has no such patch yet.
+end=$(series_names | tail -n 1)
 before() {
 	local c
-	c=$(git -C "$tree" log --format='%H %s' base..HEAD |
+	c=$(git -C "$tree" log --format='%H %s' "base..$end" |
 		awk -v s="$1" '{ h = $1; $1 = ""; if (substr($0, 2) == s) print h }')
 	if [ -z "$c" ]; then
 		warn "no patch \"$1\" in patches/: its \"before\" is the whole series"
-		git -C "$tree" rev-parse HEAD
+		git -C "$tree" rev-parse "$end"
 		return
 	fi
 	git -C "$tree" rev-parse "$c^"
@@ -69,11 +70,13 @@ stage() {
 	cp "$bin"/* "$out/selftests/bench/"
 }
 
+scope=$(before "$SCOPE_FIRST")
+cost=$(before "$COST_FIRST")
 stage base base
-stage before-scope "$(before "$SCOPE_FIRST")"
-stage before-cost "$(before "$COST_FIRST")"
+stage before-scope "$scope"
+stage before-cost "$cost"
 # The tree back at the end of the series, as patches/ has it.
-git -C "$tree" checkout -q -f "$(series_names | tail -n 1)"
+git -C "$tree" checkout -q -f "$end"
 out=$BUILD/obj/bench-series
 rm -rf "$out"
 mkdir -p "$out/arch/x86/boot" "$out/selftests/bench"
