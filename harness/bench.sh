@@ -7,39 +7,32 @@
 #    pinned pages are only read; on "before-scope" (the base plus patches/
 #    up to SCOPE_FIRST: type1's dirty scope code as in the base, with the
 #    samples the base lacks) and the series;
+#  - precopy (bench/precopy.c): a QEMU-shaped precopy loop over 16 MiB of
+#    "guest RAM" with mdma working in it, on before-scope and the series:
+#    pages reported per round, rounds to converge, pages sent; plotted;
 #  - cost (bench/cost.c): GET_BITMAP, unmap with bitmap, START and STOP
 #    over mappings of several shapes in an mtty-only container, with a
 #    memcpy() floor; on the base itself, "before-cost" (patches/ up to
 #    COST_FIRST, the first patch that makes reading the bitmap cheaper)
 #    and the series.
-# The series is the test tree (build/series) and its build.  The other
-# kernels are built one after the other in one tree, build/bench, each an
-# incremental build of the one before, and kept in build/obj/bench-NAME.
-# Tables: build/results/bench-*.tsv.
+# The kernels are built one after the other in one tree, build/bench,
+# each an incremental build of the one before, without config/debug.config
+# (RIG_DEBUG=0: KASAN, lockdep and kmemleak would time themselves), and
+# kept in build/obj/bench-NAME.  Tables and the plot: build/results/bench-*.
 #   bench.sh
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SCOPE_FIRST="vfio/type1: report pages written before the dirty scope narrowed"
 COST_FIRST="vfio/type1: look up the first mapping of a dirty bitmap in the tree"
+BENCHES="precision precopy cost"
 tree=$BUILD/bench
 mkdir -p "$RESULTS"
 need gcc build-essential
+need gnuplot gnuplot-nox
 "$ROOT/harness/base.sh" || die "no base (see above)"
-test_tree || die "cannot make $SERIES_TREE (see above)"
-"$ROOT/harness/build.sh" "$SERIES_TREE" || die "cannot build $SERIES_TREE"
 make_tree "$tree" || die "cannot make $tree (see above)"
-
-# The benchmarks: one static binary for every kernel, from the series'
-# selftest library.
-src=$SERIES_TREE/tools/testing/selftests/vfio
-bin=$BUILD/obj/bench-bin
-mkdir -p "$bin"
-for b in precision cost; do
-	gcc -static -O2 -Wall -isystem "$BUILD/obj/series/usr/include" -I"$src" \
-		-o "$bin/$b" "$ROOT/bench/$b.c" "$src/vfio_dirty_utils.c" -lpthread ||
-		die "cannot build bench/$b.c"
-done
+export RIG_DEBUG=0
 
 # before SUBJECT: the commit before the patch SUBJECT in $tree; the end of
 # the series (with a warning) if patches/ has no such patch yet.
@@ -56,18 +49,16 @@ before() {
 	git -C "$tree" rev-parse "$c^"
 }
 
-# stage NAME COMMIT: build $tree at COMMIT and keep the kernel and the
-# benchmarks in build/obj/bench-NAME.
+# stage NAME COMMIT: build $tree at COMMIT and keep its kernel in
+# build/obj/bench-NAME.
 stage() {
 	local out=$BUILD/obj/bench-$1
 	say "bench: kernel $1 = $tree at $(git -C "$tree" log -1 --format='%h ("%s")' "$2")"
-	git -C "$tree" checkout -q -f --detach "$2" ||
-		die "cannot check out $2 in $tree"
+	git -C "$tree" checkout -q -f "$2" || die "cannot check out $2 in $tree"
 	"$ROOT/harness/build.sh" "$tree" || die "cannot build $1 in $tree"
 	rm -rf "$out"
 	mkdir -p "$out/arch/x86/boot" "$out/selftests/bench"
 	cp "$BUILD/obj/bench/arch/x86/boot/bzImage" "$out/arch/x86/boot/"
-	cp "$bin"/* "$out/selftests/bench/"
 }
 
 scope=$(before "$SCOPE_FIRST")
@@ -75,13 +66,20 @@ cost=$(before "$COST_FIRST")
 stage base base
 stage before-scope "$scope"
 stage before-cost "$cost"
-# The tree back at the end of the series, as patches/ has it.
-git -C "$tree" checkout -q -f "$end"
-out=$BUILD/obj/bench-series
-rm -rf "$out"
-mkdir -p "$out/arch/x86/boot" "$out/selftests/bench"
-cp "$BUILD/obj/series/arch/x86/boot/bzImage" "$out/arch/x86/boot/"
-cp "$bin"/* "$out/selftests/bench/"
+stage series "$end"	# the tree ends on the branch, as patches/ has it
+
+# The benchmarks: one static binary for every kernel, from the series'
+# selftest library and uAPI headers.
+src=$tree/tools/testing/selftests/vfio
+for b in $BENCHES; do
+	gcc -static -O2 -Wall -isystem "$BUILD/obj/bench/usr/include" -I"$src" \
+		-o "$BUILD/obj/bench-series/selftests/bench/$b" "$ROOT/bench/$b.c" \
+		"$src/vfio_dirty_utils.c" -lpthread ||
+		die "cannot build bench/$b.c"
+done
+for k in base before-scope before-cost; do
+	cp "$BUILD/obj/bench-series/selftests/bench/"* "$BUILD/obj/bench-$k/selftests/bench/"
+done
 
 # vm KERNEL BENCH...: run the benchmarks in the VM on a kept kernel.
 vm() {
@@ -92,9 +90,9 @@ vm() {
 		die "bench VM run of $k failed (build/vm/bench-$k/console.log)"
 }
 vm base cost
-vm before-scope precision
+vm before-scope precision precopy
 vm before-cost cost
-vm series precision cost
+vm series precision precopy cost
 
 vmlog() {
 	tr -d '\r' <"$BUILD/vm/bench-$1/results.log"
@@ -120,6 +118,34 @@ done
 				wl, w, vb, vb / w, vs, vs / w, vs / vb }'
 	done
 } | tee "$RESULTS/bench-precision.tsv"
+
+echo
+say "bench: precopy (pages reported dirty per round; stop and copy at <= budget)"
+for k in before-scope series; do
+	vmlog "$k" | sed -n 's/^# precopy \(converged=.*\)/'"$k"': \1/p'
+done | tee "$RESULTS/bench-precopy-result.txt"
+grep -q '^series: converged=1' "$RESULTS/bench-precopy-result.txt" ||
+	warn "precopy did not converge on the series"
+# round, reported on before-scope, on the series, written on the series
+join -a 1 -a 2 -e - -o 0,1.2,2.2,2.3 \
+	<(vmlog before-scope | sed -n 's/^# precopy round=\([0-9]*\) sent=[0-9]* reported=\([0-9]*\).*/\1 \2/p' | sort -k1,1) \
+	<(vmlog series | sed -n 's/^# precopy round=\([0-9]*\) sent=[0-9]* reported=\([0-9]*\) written=\([0-9]*\)/\1 \2 \3/p' | sort -k1,1) |
+	sort -n | { echo "round before-scope series written"; cat; } |
+	tee "$RESULTS/bench-precopy.tsv" | column -t
+budget=$(sed -n 's/.*budget=\([0-9]*\).*/\1/p' "$RESULTS/bench-precopy-result.txt" | head -n 1)
+for term in "pngcairo size 800,480" "dumb size 79,24"; do
+	case "$term" in png*) out=bench-precopy.png ;; *) out=bench-precopy.ascii ;; esac
+	gnuplot -e "set terminal $term; set output '$RESULTS/$out'" -e "
+		set title 'Precopy: pages reported dirty per round (budget ${budget:-?})'
+		set xlabel 'round'; set ylabel 'pages'; set key top right
+		set datafile missing '-'; set yrange [0:*]
+		plot '$RESULTS/bench-precopy.tsv' using 1:2 skip 1 with linespoints title 'before the dirty scope patches', \
+		     '' using 1:3 skip 1 with linespoints title 'series', \
+		     ${budget:-0} with lines dashtype 2 title 'downtime budget'" ||
+		warn "gnuplot could not draw $out"
+done
+cat "$RESULTS/bench-precopy.ascii" 2>/dev/null
+say "bench: plot: $RESULTS/bench-precopy.png"
 
 echo
 say "bench: cost (median µs; floor: memcpy() of the bitmap's bytes, rep: the same copied with rep movsb)"

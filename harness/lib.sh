@@ -12,6 +12,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 #   RIG_JOBS=$(nproc)+1       make -j
 #   RIG_CONFIG_EXTRA=         a Kconfig fragment added to the test kernel's
 #                             (build.sh), e.g. a KUnit suite to try
+#   RIG_DEBUG=1               0: build.sh leaves config/debug.config out
+#                             (the bench's kernels: timed without KASAN,
+#                             lockdep and kmemleak, as a distribution's)
 #   RIG_VM_TIMEOUT=900        seconds a VM run may take before it is killed
 #   RIG_VM_NAME=<tree name>   names a VM run (build/vm/NAME, its result file
 #                             build/results/NAME.txt) when a tree boots twice
@@ -24,6 +27,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${RIG_BUILD:-$ROOT/build}
 JOBS=${RIG_JOBS:-$(( $(nproc) + 1 ))}
 RIG_CONFIG_EXTRA=${RIG_CONFIG_EXTRA:-}
+RIG_DEBUG=${RIG_DEBUG:-1}
 RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT:-900}
 RIG_VM_NAME=${RIG_VM_NAME:-}
 RIG_VM_APPEND=${RIG_VM_APPEND:-}

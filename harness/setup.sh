@@ -9,6 +9,7 @@ PACKAGES=(
 	python3 python3-ply python3-git python3-docutils rsync git perl
 	qemu-system-x86 busybox-static
 	sparse coccinelle ocaml-nox ocaml-findlib codespell
+	gnuplot-nox
 )
 
 missing=()
