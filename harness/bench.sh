@@ -135,14 +135,20 @@ join -a 1 -a 2 -e - -o 0,1.2,2.2,2.3 \
 budget=$(sed -n 's/.*budget=\([0-9]*\).*/\1/p' "$RESULTS/bench-precopy-result.txt" | head -n 1)
 for term in "pngcairo size 800,480" "dumb size 79,24"; do
 	case "$term" in png*) out=bench-precopy.png ;; *) out=bench-precopy.ascii ;; esac
-	gnuplot -e "set terminal $term; set output '$RESULTS/$out'" -e "
+	gnuplot <<-EOF || warn "gnuplot could not draw $out"
+		set terminal $term
+		set output '$RESULTS/$out'
 		set title 'Precopy: pages reported dirty per round (budget ${budget:-?})'
-		set xlabel 'round'; set ylabel 'pages'; set key top right
-		set datafile missing '-'; set yrange [0:*]
+		set xlabel 'round'
+		set ylabel 'pages (log scale)'
+		set key center right
+		set logscale y
+		set yrange [10:5000]
+		set datafile missing '-'
 		plot '$RESULTS/bench-precopy.tsv' using 1:2 skip 1 with linespoints title 'before the dirty scope patches', \
 		     '' using 1:3 skip 1 with linespoints title 'series', \
-		     ${budget:-0} with lines dashtype 2 title 'downtime budget'" ||
-		warn "gnuplot could not draw $out"
+		     ${budget:-0} with lines dashtype 2 title 'downtime budget'
+	EOF
 done
 cat "$RESULTS/bench-precopy.ascii" 2>/dev/null
 say "bench: plot: $RESULTS/bench-precopy.png"
