@@ -311,5 +311,5 @@ lock_series() {
 	mkdir -p "$BUILD"
 	exec 9>"$BUILD/series.lock"
 	flock -n 9 ||
-		die "$SERIES_TREE is in use by another ./rig test, demo, bench or check: wait for it to end"
+		die "$SERIES_TREE is in use by another ./rig test, demo, bench, check or stress: wait for it to end"
 }
