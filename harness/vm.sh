@@ -77,14 +77,20 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	</dev/null >"$run/qemu.log" 2>&1 &
 qpid=$!
 trap 'kill $qpid 2>/dev/null' EXIT INT TERM
-seen=0
+# Progress: each test as it begins, and the last line of a long one
+# every minute.
+seen=0 shown=0
 while kill -0 $qpid 2>/dev/null; do
 	sleep 2
 	n=$(grep -c '^rig-begin ' "$run/results.log" 2>/dev/null || true)
 	if [ "${n:-0}" -gt "$seen" ]; then
-		seen=$n
+		seen=$n shown=$SECONDS
 		printf '    [vm] %4ds %s\n' "$SECONDS" \
 			"$(grep '^rig-begin ' "$run/results.log" | tail -n 1)"
+	elif (( SECONDS - shown >= 60 )); then
+		shown=$SECONDS
+		printf '    [vm] %4ds ... %.100s\n' "$SECONDS" \
+			"$(tail -n 1 "$run/results.log" 2>/dev/null | tr -d '\r')"
 	fi
 done
 wait $qpid
