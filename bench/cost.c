@@ -85,24 +85,10 @@ static uint64_t bitmap_bytes(uint64_t size)
 	return (size / PAGE_4K + 63) / 64 * 8;
 }
 
-static int get(uint64_t iova, uint64_t size)
-{
-	struct {
-		struct vfio_iommu_type1_dirty_bitmap dirty;
-		struct vfio_iommu_type1_dirty_bitmap_get get;
-	} req = {
-		.dirty.argsz = sizeof(req),
-		.dirty.flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP,
-		.get.iova = iova,
-		.get.size = size,
-		.get.bitmap.pgsize = PAGE_4K,
-		.get.bitmap.size = bitmap_bytes(size),
-		.get.bitmap.data = (__u64 *)bitmap,
-	};
-
-	return ioctl(container, VFIO_IOMMU_DIRTY_PAGES, &req) ? -errno : 0;
-}
-
+/*
+ * Unmap, with the bitmap if @with_bitmap: unmap_get_bitmap() would poison
+ * the bitmap within the time measured.
+ */
 static int unmap(uint64_t iova, uint64_t size, int with_bitmap)
 {
 	struct {
@@ -167,7 +153,8 @@ static double run(enum op op, uint64_t iova, uint64_t size)
 	switch (op) {
 	case GET:
 		t0 = now_ns();
-		ret = get(iova, size);
+		ret = get_bitmap_to(container, iova, size, bitmap,
+				    bitmap_bytes(size));
 		t1 = now_ns();
 		ret = ret ?: all_clear(size);
 		break;

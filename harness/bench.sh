@@ -70,12 +70,9 @@ stage series "$end"	# the tree ends on the branch, as patches/ has it
 
 # The benchmarks: one static binary for every kernel, from the series'
 # selftest library and uAPI headers.
-src=$tree/tools/testing/selftests/vfio
 for b in $BENCHES; do
-	gcc -static -O2 -Wall -isystem "$BUILD/obj/bench/usr/include" -I"$src" \
-		-o "$BUILD/obj/bench-series/selftests/bench/$b" "$ROOT/bench/$b.c" \
-		"$src/vfio_dirty_utils.c" -lpthread ||
-		die "cannot build bench/$b.c"
+	bench_bin "$b" "$tree" "$BUILD/obj/bench/usr/include" \
+		"$BUILD/obj/bench-series/selftests/bench/$b" || exit 1
 done
 for k in base before-scope before-cost; do
 	cp "$BUILD/obj/bench-series/selftests/bench/"* "$BUILD/obj/bench-$k/selftests/bench/"

@@ -12,11 +12,9 @@ set -uo pipefail
 test_tree || die "cannot make $SERIES_TREE (see above)"
 "$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1
 # The precopy loop of the bench, shown live too.
-src=$SERIES_TREE/tools/testing/selftests/vfio
 mkdir -p "$BUILD/obj/series/selftests/bench"
-gcc -static -O2 -Wall -isystem "$BUILD/obj/series/usr/include" -I"$src" \
-	-o "$BUILD/obj/series/selftests/bench/precopy" "$ROOT/bench/precopy.c" \
-	"$src/vfio_dirty_utils.c" || die "cannot build bench/precopy.c"
+bench_bin precopy "$SERIES_TREE" "$BUILD/obj/series/usr/include" \
+	"$BUILD/obj/series/selftests/bench/precopy" || exit 1
 RIG_SHOW=1 RIG_VM_NAME=demo "$ROOT/harness/vm.sh" "$SERIES_TREE" script:demo
 rc=$?
 if [ -s "$RESULTS/bench-precopy.ascii" ]; then

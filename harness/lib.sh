@@ -303,9 +303,21 @@ test_tree() {
 	fi
 }
 
+# bench_bin NAME TREE HEADERS OUT: bench/NAME.c built static into OUT,
+# with TREE's selftest library (vfio_dirty_utils.c) and the uAPI headers
+# installed in HEADERS (a build's usr/include).
+bench_bin() {
+	local src=$2/tools/testing/selftests/vfio
+	gcc -static -O2 -Wall -isystem "$3" -I"$src" -o "$4" \
+		"$ROOT/bench/$1.c" "$src/vfio_dirty_utils.c" -lpthread ||
+		{ warn "cannot build bench/$1.c against $2"; return 1; }
+}
+
 # lock_series: this process and what it runs own the test tree
-# (build/series) until they exit: ./rig test, demo, bench and check reset,
-# build or read it, and one must not pull the tree from under another.
+# (build/series) until they exit: ./rig test, demo, check and stress
+# reset, build or read it, and one must not pull the tree from under
+# another; ./rig bench takes it too, for the trees and builds it shares
+# with a second bench.
 # ./rig takes it; the scripts it runs inherit the open lock file.
 lock_series() {
 	mkdir -p "$BUILD"
