@@ -14,7 +14,11 @@
 #    over mappings of several shapes in an mtty-only container, with a
 #    memcpy() floor; on the base itself, "before-cost" (patches/ up to
 #    COST_FIRST, the first patch that makes reading the bitmap cheaper)
-#    and the series.
+#    and the series;
+#  - pin (bench/pin.c): mdma transfers of 512 pages that pin writable,
+#    writable over pages kept pinned for reading, and read-only, while
+#    tracking; on "before-pin" (patches/ up to PIN_FIRST, which adds a
+#    pass over the pages of a write pin) and the series.
 # The kernels are built one after the other in one tree, build/bench,
 # each an incremental build of the one before, without config/debug.config
 # (RIG_DEBUG=0: KASAN, lockdep and kmemleak would time themselves), and
@@ -25,7 +29,8 @@ set -uo pipefail
 
 SCOPE_FIRST="vfio/type1: report pages written before the dirty scope narrowed"
 COST_FIRST="vfio/type1: look up the first mapping of a dirty bitmap in the tree"
-BENCHES="precision precopy cost"
+PIN_FIRST="vfio/type1: mark pages pinned for writing only once the pin succeeds"
+BENCHES="precision precopy cost pin"
 tree=$BUILD/bench
 mkdir -p "$RESULTS"
 need gcc build-essential
@@ -62,9 +67,11 @@ stage() {
 }
 
 scope=$(before "$SCOPE_FIRST")
+pin=$(before "$PIN_FIRST")
 cost=$(before "$COST_FIRST")
 stage base base
 stage before-scope "$scope"
+stage before-pin "$pin"
 stage before-cost "$cost"
 stage series "$end"	# the tree ends on the branch, as patches/ has it
 
@@ -74,7 +81,7 @@ for b in $BENCHES; do
 	bench_bin "$b" "$tree" "$BUILD/obj/bench/usr/include" \
 		"$BUILD/obj/bench-series/selftests/bench/$b" || exit 1
 done
-for k in base before-scope before-cost; do
+for k in base before-scope before-pin before-cost; do
 	cp "$BUILD/obj/bench-series/selftests/bench/"* "$BUILD/obj/bench-$k/selftests/bench/"
 done
 
@@ -88,8 +95,9 @@ vm() {
 }
 vm base cost
 vm before-scope precision precopy
+vm before-pin pin
 vm before-cost cost
-vm series precision precopy cost
+vm series precision precopy cost pin
 
 vmlog() {
 	tr -d '\r' <"$BUILD/vm/bench-$1/results.log"
@@ -176,3 +184,25 @@ END {
 			ratio(s, c), ratio(s, b), by ? ratio(s, f) : "-", by ? ratio(s, r) : "-"
 	}
 }' | tee "$RESULTS/bench-cost.tsv"
+
+echo
+say "bench: pin (median ms of a 512-page mdma transfer while tracking; extra: (series - before) per page)"
+for k in before-pin series; do
+	vmlog "$k" | sed -n "s/^# pin /$k /p"
+done | awk '
+{
+	if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 }
+	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[$1, $2, kv[1]] = kv[2] }
+}
+END {
+	printf "%-11s %6s %10s %10s %8s %12s\n", "workload", "pages", "before", "series", "ser/bef", "extra/page"
+	for (i = 0; i < n; i++) {
+		w = order[i]; b = v["before-pin", w, "ns"]; s = v["series", w, "ns"]
+		p = v["series", w, "pages"]
+		if (b == "" || s == "" || b <= 0 || s <= 0) {
+			printf "%-11s %6s %10s %10s %8s %12s\n", w, p, "-", "-", "-", "-"
+			continue
+		}
+		printf "%-11s %6d %10.2f %10.2f %8.3f %9.0f ns\n", w, p, b / 1e6, s / 1e6, s / b, (s - b) / p
+	}
+}' | tee "$RESULTS/bench-pin.tsv"
