@@ -32,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "timing.h"
 #include "vfio_dirty_utils.h"
 
 #define C_IOVA		(1ULL << 40)
@@ -64,21 +65,6 @@ static uint8_t *region;
 static uint64_t *bitmap, *copy;
 static const struct shape *shape;
 static int failed;
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static uint64_t bitmap_bytes(uint64_t size)
 {
@@ -203,12 +189,6 @@ static double floor_run(uint64_t bytes, int rep)
 	asm volatile("" : : "r" (copy) : "memory");
 	t1 = now_ns();
 	return t1 - t0;
-}
-
-static double median(double *t, int n)
-{
-	qsort(t, n, sizeof(*t), cmp_double);
-	return t[n / 2];
 }
 
 static void measure(const char *name, enum op op, uint64_t iova,

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <sys/mman.h>
 
+#include "timing.h"
 #include "vfio_dirty_utils.h"
 
 #define P_IOVA		0x1000000UL
@@ -32,21 +33,6 @@
 #define RUNS		41
 
 static int dev;
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* Median time of RUNS transfers in @mode over the mapping, or -1 */
 static double transfers(uint64_t mode)
@@ -60,8 +46,7 @@ static double transfers(uint64_t mode)
 			return -1;
 		t[i] = now_ns() - start;
 	}
-	qsort(t, RUNS, sizeof(t[0]), cmp_double);
-	return t[RUNS / 2];
+	return median(t, RUNS);
 }
 
 static double pin_write(void)

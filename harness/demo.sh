@@ -7,10 +7,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-"$ROOT/harness/setup.sh" || die "setup failed"
-"$ROOT/harness/base.sh" || die "no base (see above)"
-test_tree || die "cannot make $SERIES_TREE (see above)"
-"$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1
+series_kernel
 # The precopy loop of the bench, shown live too.
 mkdir -p "$BUILD/obj/series/selftests/bench"
 bench_bin precopy "$SERIES_TREE" "$BUILD/obj/series/usr/include" \

@@ -32,11 +32,6 @@ else
 	env="VFIO_MODEL_SECONDS=$seconds VFIO_MODEL_SEED=$seed"
 	what="$minutes min of sequences from seed $seed"
 fi
-"$ROOT/harness/setup.sh" || die "setup failed"
-"$ROOT/harness/base.sh" || die "no base (see above)"
-test_tree || die "cannot make $SERIES_TREE (see above)"
-"$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1
+series_kernel
 say "fuzz: $what, selftest:vfio/vfio_dirty_model"
-RIG_SHOW=1 RIG_VM_NAME=fuzz RIG_VM_TIMEOUT=$((seconds + 900)) \
-	RIG_VM_APPEND="$env${RIG_VM_APPEND:+ $RIG_VM_APPEND}" \
-	"$ROOT/harness/vm.sh" "$SERIES_TREE" selftest:vfio/vfio_dirty_model
+long_test fuzz "$seconds" "$env" selftest:vfio/vfio_dirty_model

@@ -303,6 +303,25 @@ test_tree() {
 	fi
 }
 
+# series_kernel: the kernel and selftests of the test tree, built from
+# the base and patches/ after the packages are in place (demo, stress and
+# fuzz start so; test.sh builds its own in steps of its own).
+series_kernel() {
+	"$ROOT/harness/setup.sh" || die "setup failed"
+	"$ROOT/harness/base.sh" || die "no base (see above)"
+	test_tree || die "cannot make $SERIES_TREE (see above)"
+	"$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1
+}
+
+# long_test NAME SECONDS ENV TEST: the guest test TEST of the test tree,
+# which runs for SECONDS, with ENV added to the guest's environment and its
+# output shown (./rig stress and fuzz).
+long_test() {
+	RIG_SHOW=1 RIG_VM_NAME=$1 RIG_VM_TIMEOUT=$(($2 + 900)) \
+		RIG_VM_APPEND="$3${RIG_VM_APPEND:+ $RIG_VM_APPEND}" \
+		"$ROOT/harness/vm.sh" "$SERIES_TREE" "$4"
+}
+
 # bench_bin NAME TREE HEADERS OUT: bench/NAME.c built static into OUT,
 # with TREE's selftest library (vfio_dirty_utils.c) and the uAPI headers
 # installed in HEADERS (a build's usr/include).

@@ -14,11 +14,7 @@ case "$minutes" in
 ''|*[!0-9]*|0) die "stress: MINUTES must be a whole number above 0, not '$minutes'" ;;
 esac
 seconds=$((minutes * 60))
-"$ROOT/harness/setup.sh" || die "setup failed"
-"$ROOT/harness/base.sh" || die "no base (see above)"
-test_tree || die "cannot make $SERIES_TREE (see above)"
-"$ROOT/harness/build.sh" "$SERIES_TREE" || exit 1
+series_kernel
 say "stress: $minutes min of selftest:vfio/vfio_dirty_stress"
-RIG_SHOW=1 RIG_VM_NAME=stress RIG_VM_TIMEOUT=$((seconds + 600)) \
-	RIG_VM_APPEND="VFIO_STRESS_SECONDS=$seconds${RIG_VM_APPEND:+ $RIG_VM_APPEND}" \
-	"$ROOT/harness/vm.sh" "$SERIES_TREE" selftest:vfio/vfio_dirty_stress
+long_test stress "$seconds" "VFIO_STRESS_SECONDS=$seconds" \
+	selftest:vfio/vfio_dirty_stress
