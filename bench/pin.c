@@ -3,13 +3,18 @@
  * Cost of pinning with the mdma sample, while type1 tracks dirty pages:
  * transfers of 512 pages (2 MiB), one vfio_pin_pages() call each, that
  * pin and unpin.  "vfio/type1: mark pages pinned for writing only once
- * the pin succeeds" adds a second pass over the pages of a write pin;
- * harness/bench.sh runs this on the series before that patch and on the
+ * the pin succeeds" adds a second pass over the pages of a write pin, and
+ * "vfio: log the DMA of devices that pin from their pins" counts every pin
+ * and vfio_dma_rw() write of mdma in its DMA log, logging or not;
+ * harness/bench.sh runs this on the series before each of them and on the
  * whole series.  Workloads:
- *   write       pins writable, writes the 2 MiB, unpins;
- *   write_kept  the same while the pages are kept pinned for reading (the
- *               pin finds each page pinned: no page is faulted in);
- *   read        pins read-only, reads, unpins (no second pass: control).
+ *   write        pins writable, writes the 2 MiB, unpins;
+ *   write_kept   the same while the pages are kept pinned for reading (the
+ *                pin finds each page pinned: no page is faulted in);
+ *   read         pins read-only, reads, unpins (no second pass);
+ *   rw_write     writes the 2 MiB with vfio_dma_rw(), pinning nothing;
+ *   write_logged write, while device DMA logging runs over the mapping
+ *                (skipped on a kernel without it).
  * The device's copy of the bytes is part of each transfer, as it is of
  * every pin of a real driver.
  *
@@ -22,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "timing.h"
@@ -71,6 +77,50 @@ static double pin_read(void)
 	return transfers(MDMA_MODE_READ);
 }
 
+static double rw_write(void)
+{
+	return transfers(MDMA_MODE_RW_WRITE);
+}
+
+/* VFIO_DEVICE_FEATURE_DMA_LOGGING_START or _STOP over the mapping */
+static int dma_logging(int start)
+{
+	struct vfio_device_feature_dma_logging_range range = {
+		.iova = P_IOVA, .length = P_SIZE,
+	};
+	uint64_t buf[(sizeof(struct vfio_device_feature) +
+		      sizeof(struct vfio_device_feature_dma_logging_control) +
+		      7) / 8] = { 0 };
+	struct vfio_device_feature *f = (void *)buf;
+	struct vfio_device_feature_dma_logging_control *ctl = (void *)f->data;
+
+	f->argsz = sizeof(buf);
+	f->flags = VFIO_DEVICE_FEATURE_SET;
+	if (start) {
+		f->flags |= VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
+		ctl->page_size = PAGE_4K;
+		ctl->num_ranges = 1;
+		ctl->ranges = (uintptr_t)&range;
+	} else {
+		f->argsz = sizeof(*f);
+		f->flags |= VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP;
+	}
+	return ioctl(dev, VFIO_DEVICE_FEATURE, f);
+}
+
+/* -2: the kernel has no DMA logging for mdma */
+static double write_logged(void)
+{
+	double ns;
+
+	if (dma_logging(1))
+		return -2;
+	ns = transfers(MDMA_MODE_WRITE);
+	if (dma_logging(0))
+		return -1;
+	return ns;
+}
+
 int main(void)
 {
 	static const struct {
@@ -80,6 +130,8 @@ int main(void)
 		{ "write", pin_write },
 		{ "write_kept", pin_write_kept },
 		{ "read", pin_read },
+		{ "rw_write", rw_write },
+		{ "write_logged", write_logged },
 	};
 	unsigned int i, n = sizeof(workloads) / sizeof(workloads[0]);
 	struct container c;
@@ -102,6 +154,11 @@ int main(void)
 	for (i = 0; i < n; i++) {
 		double ns = workloads[i].run();
 
+		if (ns == -2) {
+			printf("ok %u %s # SKIP no DMA logging\n", i + 1,
+			       workloads[i].name);
+			continue;
+		}
 		printf("# pin %s pages=%lu ns=%.0f runs=%d\n", workloads[i].name,
 		       P_PAGES, ns, RUNS);
 		printf("%s %u %s\n", ns < 0 ? "not ok" : "ok", i + 1,

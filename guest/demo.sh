@@ -29,7 +29,8 @@ scenario() {
 	fi
 }
 
-echo "Dirty page tracking of the type1 IOMMU backend, live in this VM:"
+echo "Dirty page tracking of the type1 IOMMU backend and device DMA logging"
+echo "from pins, live in this VM:"
 grep -v '^#' /rig/devices | while read -r addr dev drv what; do
 	case "$addr" in
 	??:??.?) echo "  $addr on $drv: $what" ;;
@@ -86,6 +87,18 @@ scenario vfio_dirty_tracking edu.migration_capability \
 	"VFIO_IOMMU_GET_INFO's migration capability: page sizes for the" \
 	"bitmap, and flags 0: the edu group on vfio-pci can write any page, so" \
 	"VFIO_IOMMU_TYPE1_MIGRATION_PINNED_SCOPE is clear (every page dirty)"
+scenario vfio_dma_logging migration.type1.live \
+	"live migration the way QEMU 8.1 and later do it: through device DMA" \
+	"logging, which vfio core builds from the pins of mdma (vfio_pin_log_ops)." \
+	"A source and a destination process, each with its own mdma and guest" \
+	"RAM (128 pages below 4 GiB, 128 above), in type1 containers.  Round 0" \
+	"sends every page; each later round sends what the report returns, which" \
+	"must be exactly the pages the device wrote or keeps pinned for writing." \
+	"Converged at 4 pages or fewer; then STOP_COPY, the device state through" \
+	"the data fd, the destination RESUMING -> RUNNING, compared byte for byte"
+scenario vfio_dma_logging migration.cdev.live \
+	"the same through iommufd: each mdma opened as a device cdev, bound to" \
+	"/dev/iommu and attached to an IOAS, where type1's bitmaps do not exist"
 if [ -x /selftests/bench/precopy ]; then
 	echo
 	echo "=== precopy: a migration loop in the shape of QEMU's (bench/precopy.c)"

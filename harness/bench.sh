@@ -16,9 +16,12 @@
 #    COST_FIRST, the first patch that makes reading the bitmap cheaper)
 #    and the series;
 #  - pin (bench/pin.c): mdma transfers of 512 pages that pin writable,
-#    writable over pages kept pinned for reading, and read-only, while
+#    writable over pages kept pinned for reading, and read-only, write
+#    with vfio_dma_rw(), and pin writable while DMA logging runs, while
 #    tracking; on "before-pin" (patches/ up to PIN_FIRST, which adds a
-#    pass over the pages of a write pin) and the series.
+#    pass over the pages of a write pin), "before-log" (patches/ up to
+#    LOG_FIRST, from which vfio core counts mdma's pins in its DMA log)
+#    and the series.
 # The kernels are built one after the other in one tree, build/bench,
 # each an incremental build of the one before, without config/debug.config
 # (RIG_DEBUG=0: KASAN, lockdep and kmemleak would time themselves), and
@@ -30,6 +33,7 @@ set -uo pipefail
 SCOPE_FIRST="vfio/type1: report pages written before the dirty scope narrowed"
 COST_FIRST="vfio/type1: look up the first mapping of a dirty bitmap in the tree"
 PIN_FIRST="vfio/type1: mark pages pinned for writing only once the pin succeeds"
+LOG_FIRST="vfio: log the DMA of devices that pin from their pins"
 BENCHES="precision precopy cost pin"
 tree=$BUILD/bench
 mkdir -p "$RESULTS"
@@ -68,10 +72,12 @@ stage() {
 
 scope=$(before "$SCOPE_FIRST")
 pin=$(before "$PIN_FIRST")
+log=$(before "$LOG_FIRST")
 cost=$(before "$COST_FIRST")
 stage base base
 stage before-scope "$scope"
 stage before-pin "$pin"
+stage before-log "$log"
 stage before-cost "$cost"
 stage series "$end"	# the tree ends on the branch, as patches/ has it
 
@@ -81,7 +87,7 @@ for b in $BENCHES; do
 	bench_bin "$b" "$tree" "$BUILD/obj/bench/usr/include" \
 		"$BUILD/obj/bench-series/selftests/bench/$b" || exit 1
 done
-for k in base before-scope before-pin before-cost; do
+for k in base before-scope before-pin before-log before-cost; do
 	cp "$BUILD/obj/bench-series/selftests/bench/"* "$BUILD/obj/bench-$k/selftests/bench/"
 done
 
@@ -96,6 +102,7 @@ vm() {
 vm base cost
 vm before-scope precision precopy
 vm before-pin pin
+vm before-log pin
 vm before-cost cost
 vm series precision precopy cost pin
 
@@ -186,23 +193,25 @@ END {
 }' | tee "$RESULTS/bench-cost.tsv"
 
 echo
-say "bench: pin (median ms of a 512-page mdma transfer while tracking; extra: (series - before) per page)"
-for k in before-pin series; do
+say "bench: pin (median ms of a 512-page mdma transfer while tracking; extra: (series - before-log) per page)"
+for k in before-pin before-log series; do
 	vmlog "$k" | sed -n "s/^# pin /$k /p"
 done | awk '
 {
 	if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 }
 	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[$1, $2, kv[1]] = kv[2] }
 }
+function ms(x) { return x == "" ? "-" : sprintf("%.2f", x / 1e6) }
+function ratio(a, b) { return a == "" || b == "" || b <= 0 ? "-" : sprintf("%.3f", a / b) }
 END {
-	printf "%-11s %6s %10s %10s %8s %12s\n", "workload", "pages", "before", "series", "ser/bef", "extra/page"
+	printf "%-12s %5s %10s %10s %10s %8s %8s %12s\n", "workload", "pages",
+		"bef-pin", "bef-log", "series", "log/pin", "ser/log", "extra/page"
 	for (i = 0; i < n; i++) {
-		w = order[i]; b = v["before-pin", w, "ns"]; s = v["series", w, "ns"]
-		p = v["series", w, "pages"]
-		if (b == "" || s == "" || b <= 0 || s <= 0) {
-			printf "%-11s %6s %10s %10s %8s %12s\n", w, p, "-", "-", "-", "-"
-			continue
-		}
-		printf "%-11s %6d %10.2f %10.2f %8.3f %9.0f ns\n", w, p, b / 1e6, s / 1e6, s / b, (s - b) / p
+		w = order[i]; p = v["series", w, "pages"]
+		a = v["before-pin", w, "ns"]; b = v["before-log", w, "ns"]
+		s = v["series", w, "ns"]
+		printf "%-12s %5s %10s %10s %10s %8s %8s %12s\n", w, p, ms(a), ms(b),
+			ms(s), ratio(b, a), ratio(s, b),
+			b == "" || s == "" ? "-" : sprintf("%.0f ns", (s - b) / p)
 	}
 }' | tee "$RESULTS/bench-pin.tsv"
