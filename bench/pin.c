@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "timing.h"
@@ -82,41 +81,18 @@ static double rw_write(void)
 	return transfers(MDMA_MODE_RW_WRITE);
 }
 
-/* VFIO_DEVICE_FEATURE_DMA_LOGGING_START or _STOP over the mapping */
-static int dma_logging(int start)
+/* -2: the kernel has no DMA logging for mdma */
+static double write_logged(void)
 {
 	struct vfio_device_feature_dma_logging_range range = {
 		.iova = P_IOVA, .length = P_SIZE,
 	};
-	uint64_t buf[(sizeof(struct vfio_device_feature) +
-		      sizeof(struct vfio_device_feature_dma_logging_control) +
-		      7) / 8] = { 0 };
-	struct vfio_device_feature *f = (void *)buf;
-	struct vfio_device_feature_dma_logging_control *ctl = (void *)f->data;
-
-	f->argsz = sizeof(buf);
-	f->flags = VFIO_DEVICE_FEATURE_SET;
-	if (start) {
-		f->flags |= VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
-		ctl->page_size = PAGE_4K;
-		ctl->num_ranges = 1;
-		ctl->ranges = (uintptr_t)&range;
-	} else {
-		f->argsz = sizeof(*f);
-		f->flags |= VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP;
-	}
-	return ioctl(dev, VFIO_DEVICE_FEATURE, f);
-}
-
-/* -2: the kernel has no DMA logging for mdma */
-static double write_logged(void)
-{
 	double ns;
 
-	if (dma_logging(1))
+	if (dma_logging_start(dev, &range, 1, PAGE_4K))
 		return -2;
 	ns = transfers(MDMA_MODE_WRITE);
-	if (dma_logging(0))
+	if (dma_logging_stop(dev))
 		return -1;
 	return ns;
 }
