@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Make the identity in series/author ("Name <email>") the author of every
-# commit of the work tree, and its Signed-off-by the one of the previous
-# author, keeping the series' branches in line (git rebase --update-refs).
+# commit of the work tree of each queue (build/QUEUE/linux), and its
+# Signed-off-by the one of the previous author, keeping the series'
+# branches in line (git rebase --update-refs), and export each queue.
 #   author.sh ["Name <email>"]   (writes series/author first when given)
 # The Signed-off-by is the Developer's Certificate of Origin: a submitter
 # puts their own identity here, having read what it certifies.
@@ -22,13 +23,19 @@ if [ "${1:-}" = --amend ]; then
 	exit 0
 fi
 
-if [ $# -gt 0 ]; then
+if [ $# -gt 0 ] && [ "$1" != --queue ]; then
 	grep -qE '^[^<>]+ <[^<>@ ]+@[^<> ]+>$' <<<"$1" ||
 		die "not an identity: '$1' (want \"Name <email>\")"
 	printf '%s\n' "$1" >"$ROOT/series/author"
 fi
+if [ "${1:-}" != --queue ]; then
+	for q in $QUEUES; do
+		RIG_QUEUE=$q "$0" --queue
+	done
+	exit 0
+fi
 dir=$WORK_TREE
-[ -d "$dir/.git" ] || die "no work tree at $dir: run ./rig tree first"
+[ -d "$dir/.git" ] || die "no work tree at $dir: run ./rig -q $RIG_QUEUE tree first"
 [ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 	die "$dir has uncommitted edits: commit them first"
 say "author: every commit of $dir by $(series_author)"

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Export the work tree's series to patches/ with git format-patch: series
-# NAME (see series_names in lib.sh) is the commits between the branch of
-# the series before it (base for the first) and the branch NAME, with a
-# cover letter built from series/NAME/cover-letter.txt (first line:
+# Export the queue's work tree (build/QUEUE/linux) to patches/QUEUE/ with
+# git format-patch: series NAME (see series_names in lib.sh) is the
+# commits between the branch of the series before it (base for the first)
+# and the branch NAME, with a cover letter built from
+# series/QUEUE/NAME/cover-letter.txt (first line:
 # subject; then a blank line and the body).  HEAD must be the branch of
 # the last series; every commit must be authored and signed off by
 # series/author (./rig author rewrites them).
@@ -15,7 +16,7 @@ dir=${1:-$WORK_TREE}
 [ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 	die "$dir has uncommitted edits: commit them first"
 mapfile -t names < <(series_names)
-[ ${#names[@]} -gt 0 ] || die "no series in $ROOT/series"
+[ ${#names[@]} -gt 0 ] || die "no series in $QUEUE_DIR"
 last=${names[${#names[@]}-1]}
 branch=$(git -C "$dir" symbolic-ref --short HEAD 2>/dev/null) ||
 	die "$dir is not on a branch"
@@ -39,7 +40,7 @@ for name in "${names[@]}"; do
 			die "$(git -C "$dir" log -1 --format='%h %s' "$c"): no Signed-off-by: $author"
 	done < <(git -C "$dir" rev-list "$prev..$name")
 	git -C "$dir" config "branch.$name.description" \
-		"$(cat "$ROOT/series/$name/cover-letter.txt")"
+		"$(cat "$QUEUE_DIR/$name/cover-letter.txt")"
 	prev=$name
 	total=$((total + n))
 done
@@ -65,11 +66,11 @@ for name in "${names[@]}"; do
 		-o "$tmp/$name" "$prev..$name"
 	prev=$name
 done
-rm -rf "$ROOT/patches"
-mkdir -p "$ROOT/patches"
-cp -r "$tmp"/. "$ROOT/patches/"
-say "export: $total patches in ${#names[@]} series, each with a cover letter, in patches/"
+rm -rf "$PATCHES"
+mkdir -p "$PATCHES"
+cp -r "$tmp"/. "$PATCHES/"
+say "export: $total patches in ${#names[@]} series, each with a cover letter, in patches/$RIG_QUEUE/"
 for name in "${names[@]}"; do
 	printf '    %-20s %2d patches\n' "$name" "$(series_patches "$name" | wc -l)"
 done
-git -C "$ROOT" status --short -- patches/ | sed 's/^/    /'
+git -C "$ROOT" status --short -- "$PATCHES" | sed 's/^/    /'

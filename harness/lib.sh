@@ -8,7 +8,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Every setting of the rig, with its default.  Each is an environment
 # variable; none is needed.
-#   RIG_BUILD=build/          where everything the rig makes goes
+#   RIG_QUEUE=mainline        the queue a command works on (./rig -q QUEUE
+#                             sets it): mainline, the series sent to the
+#                             KVM list, on Debian's newest linux-source-7.x;
+#                             6.12, the backport distributions build, on
+#                             Debian's linux-source-6.12 (see QUEUES)
+#   RIG_BUILD=build/          where everything the rig makes goes: one
+#                             directory per queue (build/QUEUE/), the
+#                             downloads and apt's lists beside them
 #   RIG_JOBS=$(nproc)+1       make -j
 #   RIG_CONFIG_EXTRA=         a Kconfig fragment added to the test kernel's
 #                             (build.sh), e.g. a KUnit suite to try
@@ -16,15 +23,32 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 #                             (the bench's kernels: timed without KASAN,
 #                             lockdep and kmemleak, as a distribution's)
 #   RIG_VM_TIMEOUT=900        seconds a VM run may take before it is killed
-#   RIG_VM_NAME=<tree name>   names a VM run (build/vm/NAME, its result file
-#                             build/results/NAME.txt) when a tree boots twice
+#   RIG_VM_NAME=<tree name>   names a VM run (build/QUEUE/vm/NAME, its result
+#                             file build/QUEUE/results/NAME.txt) when a tree
+#                             boots twice
 #   RIG_VM_APPEND=            added to the guest kernel's command line, e.g.
 #                             kunit.filter_glob=vfio-iommu-type1.t1_pin_no_page
-#   RIG_VM_OBJ=build/obj/<tree name>
+#   RIG_VM_OBJ=build/QUEUE/obj/<tree name>
 #                             the build a VM run boots (its bzImage and
 #                             selftests), e.g. one the bench kept
 #   RIG_SHOW=                 non-empty: vm.sh prints each test's output
-BUILD=${RIG_BUILD:-$ROOT/build}
+#   RIG_TEST_QUEUES="$QUEUES" the queues ./rig test tests (a developer's
+#                             shortcut: the product is tested on both)
+#
+# The queues, in the order ./rig test runs them.  Each is a directory of
+# series/ with its base (series/QUEUE/base.conf: the Debian package, its
+# pinned version and sha256) and its series (series/QUEUE/NN-name/, each
+# with its cover letter), whose patches are in patches/QUEUE/NN-name/.
+QUEUES="mainline 6.12"
+RIG_QUEUE=${RIG_QUEUE:-mainline}
+case " $QUEUES " in
+*" $RIG_QUEUE "*) ;;
+*) printf 'ERROR: no queue "%s" (the queues are: %s)\n' "$RIG_QUEUE" "$QUEUES" >&2
+   exit 2 ;;
+esac
+export RIG_QUEUE
+TOP=${RIG_BUILD:-$ROOT/build}
+BUILD=$TOP/$RIG_QUEUE
 JOBS=${RIG_JOBS:-$(( $(nproc) + 1 ))}
 RIG_CONFIG_EXTRA=${RIG_CONFIG_EXTRA:-}
 RIG_DEBUG=${RIG_DEBUG:-1}
@@ -33,14 +57,16 @@ RIG_VM_NAME=${RIG_VM_NAME:-}
 RIG_VM_APPEND=${RIG_VM_APPEND:-}
 RIG_VM_OBJ=${RIG_VM_OBJ:-}
 RIG_SHOW=${RIG_SHOW:-}
-# shellcheck source=../base.conf
-. "$ROOT/base.conf"
+QUEUE_DIR=$ROOT/series/$RIG_QUEUE	# the queue's base.conf and series
+PATCHES=$ROOT/patches/$RIG_QUEUE	# the queue's patches, one folder a series
+# shellcheck source=../series/mainline/base.conf
+. "$QUEUE_DIR/base.conf"
 
 BASE_REPO=$BUILD/base		# pristine base, one commit, tag "base"
 WORK_TREE=$BUILD/linux		# developer's tree: base + series as commits
-SERIES_TREE=$BUILD/series	# the test tree: base + patches/, built per
-				# patch by the bisect; its kernel is the one
-				# ./rig test and ./rig demo boot
+SERIES_TREE=$BUILD/series	# the test tree: base + patches/QUEUE, built
+				# per patch by the bisect; its kernel is the
+				# one ./rig test and ./rig demo boot
 RESULTS=$BUILD/results
 SELFTESTS=vfio			# the selftest collections the guest runs
 
@@ -72,13 +98,14 @@ rig_git() {
 		git "$@"
 }
 
-# The series, in the order they are submitted and applied: the directories
-# of series/ whose names start with a digit.  Each has its cover letter
-# (series/NAME/cover-letter.txt); its patches are in patches/NAME/, and in
+# The series of the queue, in the order they are submitted and applied:
+# the directories of series/QUEUE/ whose names start with a digit.  Each
+# has its cover letter (series/QUEUE/NAME/cover-letter.txt); its patches
+# are in patches/QUEUE/NAME/, and in
 # a tree made by the rig, the branch NAME points at its last commit.
 series_names() {
 	local d
-	for d in "$ROOT"/series/[0-9]*/; do
+	for d in "$QUEUE_DIR"/[0-9]*/; do
 		[ -f "$d/cover-letter.txt" ] && basename "$d"
 	done
 }
@@ -89,7 +116,7 @@ series_patches() {
 	local name p
 	[ $# -gt 0 ] || set -- $(series_names)
 	for name in "$@"; do
-		for p in "$ROOT/patches/$name"/[0-9][0-9][0-9][0-9]-*.patch; do
+		for p in "$PATCHES/$name"/[0-9][0-9][0-9][0-9]-*.patch; do
 			[ -e "$p" ] || continue
 			case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
 			printf '%s\n' "$p"
@@ -208,7 +235,7 @@ tree_mark() {
 	[ "$(git -C "$1" symbolic-ref -q --short HEAD)" = "$2" ] ||
 		git -C "$1" branch -q -f "$2" HEAD
 	git -C "$1" config "branch.$2.description" \
-		"$(cat "$ROOT/series/$2/cover-letter.txt")"
+		"$(cat "$QUEUE_DIR/$2/cover-letter.txt")"
 }
 
 # make_tree DIR [SUBJECT]: DIR = base plus every series of patches/ (up to,
@@ -217,7 +244,7 @@ tree_mark() {
 make_tree() {
 	local dir=$1 until=${2:-} name p n=0 names
 	mapfile -t names < <(series_names)
-	[ ${#names[@]} -gt 0 ] || { warn "no series in $ROOT/series"; return 1; }
+	[ ${#names[@]} -gt 0 ] || { warn "no series in $QUEUE_DIR"; return 1; }
 	tree_reset "$dir" || return 1
 	for name in "${names[@]}"; do
 		while read -r p; do
@@ -332,15 +359,112 @@ bench_bin() {
 		{ warn "cannot build bench/$1.c against $2"; return 1; }
 }
 
-# lock_series: this process and what it runs own the test tree
-# (build/series) until they exit: ./rig test, demo, check and stress
-# reset, build or read it, and one must not pull the tree from under
-# another; ./rig bench takes it too, for the trees and builds it shares
-# with a second bench.
+# lock_series: this process and what it runs own the rig's trees until
+# they exit: ./rig test, demo, check and stress reset, build or read the
+# test trees (build/QUEUE/series) of both queues, and one must not pull a
+# tree from under another; ./rig bench takes it too, for the trees and
+# builds it shares with a second bench.
 # ./rig takes it; the scripts it runs inherit the open lock file.
 lock_series() {
-	mkdir -p "$BUILD"
-	exec 9>"$BUILD/series.lock"
+	mkdir -p "$TOP"
+	exec 9>"$TOP/rig.lock"
 	flock -n 9 ||
-		die "$SERIES_TREE is in use by another ./rig test, demo, bench, check or stress: wait for it to end"
+		die "the test trees are in use by another ./rig test, demo, bench, check or stress: wait for it to end"
+}
+
+# rig_apt ARGS...: apt-get (or apt-cache, as rig_apt_cache) with the rig's
+# own sources and lists (build/apt/), so that the suites the bases come
+# from (experimental and unstable for mainline, bookworm-security for
+# 6.12) are read without adding them to the machine's sources, where
+# apt would take other packages from them.  Their addresses are the
+# machine's own: each suite is added to the URIs and keys of the entry
+# that holds bookworm (the main archive) or bookworm-security.
+APT_SUITES="experimental unstable bookworm-security"
+rig_apt_opts() {
+	echo "-o Dir::Etc::sourcelist=$TOP/apt/sources.list" \
+		"-o Dir::Etc::sourceparts=- -o Dir::State::Lists=$TOP/apt/lists" \
+		"-o Dir::Cache=$TOP/apt/cache -o APT::Get::List-Cleanup=0" \
+		"-o Debug::NoLocking=1"
+}
+rig_apt() {
+	# shellcheck disable=SC2046
+	apt-get $(rig_apt_opts) "$@"
+}
+rig_apt_cache() {
+	# shellcheck disable=SC2046
+	apt-cache $(rig_apt_opts) "$@"
+}
+
+# machine_sources: "URI SUITE KEYRING" for each deb entry of the machine's
+# apt sources (one-line .list files and deb822 .sources files).
+machine_sources() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -E -e 's/#.*//' "$f" | awk '
+			$1 == "deb" {
+				key = "-"; i = 2
+				if ($2 ~ /^\[/) {
+					for (; i <= NF; i++) {
+						if ($i ~ /signed-by=/) { key = $i; sub(/.*signed-by=/, "", key); sub(/\]$/, "", key) }
+						if ($i ~ /\]$/) { i++; break }
+					}
+				}
+				print $i, $(i + 1), key
+			}'
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			function flush() {
+				if (types ~ /(^| )deb( |$)/ && enabled != "no")
+					for (u = 1; u <= nu; u++)
+						for (s = 1; s <= ns; s++)
+							print uris[u], suites[s], (key == "" ? "-" : key)
+				types = ""; nu = 0; ns = 0; key = ""; enabled = ""
+			}
+			/^#/ { next }
+			/^[[:space:]]*$/ { flush(); next }
+			/^Types:/ { types = $0; sub(/^Types:[[:space:]]*/, "", types) }
+			/^URIs:/ { nu = split(substr($0, 6), uris, " ") }
+			/^Suites:/ { ns = split(substr($0, 8), suites, " ") }
+			/^Signed-By:/ { key = ($2 ~ /^\// ? $2 : "") }
+			/^Enabled:/ { enabled = $2 }
+			END { flush() }' "$f"
+	done
+}
+
+# rig_apt_update: the rig's sources (build/apt/sources.list), derived from
+# the machine's, and their lists, fetched at most once a day.
+rig_apt_update() {
+	local list=$TOP/apt/sources.list uri suite key main="" sec="" new
+	mkdir -p "$TOP/apt/lists/partial" "$TOP/apt/cache/archives/partial"
+	while read -r uri suite key; do
+		case "$suite" in
+		bookworm) [ -n "$main" ] || main="$uri $key" ;;
+		bookworm-security) [ -n "$sec" ] || sec="$uri $key" ;;
+		esac
+	done < <(machine_sources)
+	[ -n "$main" ] ||
+		die "the machine's apt sources have no entry for bookworm: the rig derives the archive's address from it"
+	[ -n "$sec" ] ||
+		die "the machine's apt sources have no entry for bookworm-security (linux-source-6.12 lives there)"
+	new=$(
+		for s in $APT_SUITES; do
+			set -- $main
+			[ "$s" = bookworm-security ] && set -- $sec
+			if [ "$2" = - ]; then
+				echo "deb $1 $s main"
+			else
+				echo "deb [signed-by=$2] $1 $s main"
+			fi
+		done)
+	if [ "$new" = "$(cat "$list" 2>/dev/null)" ] &&
+	   [ -n "$(find "$TOP/apt/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
+		return 0
+	fi
+	printf '%s\n' "$new" >"$list"
+	say "apt: reading $APT_SUITES (at the addresses of the machine's own sources)"
+	rig_apt update -qq >"$TOP/apt/update.log" 2>&1 ||
+		die "apt-get update of the rig's sources failed: see $TOP/apt/update.log ($list)"
 }

@@ -328,8 +328,23 @@ def main():
         ok = nfail == 0 and npass > 0
         return 0 if ok and (args.cmd != 'vm' or args.exit == 33) else 1
     elif args.cmd == 'summary':
-        verdicts = [v for f in args.files if os.path.exists(f) for v in read(f)]
+        # Files of several queues (build/QUEUE/results/NAME.txt): each
+        # verdict shown is named with its queue, and each queue counted.
+        def queue(f):
+            return os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(f))))
+        files = [f for f in args.files if os.path.exists(f)]
+        queues = list(dict.fromkeys(queue(f) for f in files))
+        verdicts = []
+        for f in files:
+            vs = read(f)
+            if len(queues) > 1:
+                vs = [(s, '[%s] %s' % (queue(f), n), d) for s, n, d in vs]
+            verdicts += vs
         show(v for v in verdicts if v[0] not in PASSED)
+        if len(queues) > 1:
+            for q in queues:
+                qp, qf = count([v for v in verdicts if v[1].startswith('[%s] ' % q)])
+                print('    %s: %d passed, %d failed' % (q, qp, qf))
         npass, nfail = count(verdicts)
         print('%d passed, %d failed' % (npass, nfail))
         return 0 if nfail == 0 and npass > 0 else 1

@@ -62,10 +62,16 @@ chmod +x "$run/initramfs/init"
 (cd "$run/initramfs" && find . | cpio -o -H newc --quiet) >"$run/initramfs.cpio" ||
 	die "cannot make the initramfs"
 
+# A tree whose queue does not carry the samples yet (no mdma) lacks some
+# drivers of guest/devices, as the end of an earlier series does: the
+# guest notes them instead of failing (rig.partial).
+append=$RIG_VM_APPEND
+[ -f "$dir/samples/vfio-mdev/mdma.c" ] || [[ " $append " == *" rig.partial "* ]] ||
+	append+="${append:+ }rig.partial"
 list=$(IFS=,; echo "${tests[*]}")
 say "vm: booting $name (TCG, intel-iommu, ${what[*]}), ${#tests[@]} tests: $list (timeout ${timeout}s)"
 cmdline="console=ttyS0 intel_iommu=on panic_on_warn=1 panic=-1 oops=panic"
-cmdline+=" softlockup_panic=1 rig.tests=$list${RIG_VM_APPEND:+ $RIG_VM_APPEND}"
+cmdline+=" softlockup_panic=1 rig.tests=$list${append:+ $append}"
 SECONDS=0
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -display none -no-reboot \
