@@ -33,7 +33,7 @@ echo "Dirty page tracking of the type1 IOMMU backend and device DMA logging"
 echo "from pins, live in this VM:"
 grep -v '^#' /rig/devices | while read -r addr dev drv what; do
 	case "$addr" in
-	??:??.?) echo "  $addr on $drv: $what" ;;
+	??:??.?) [ "$drv" = - ] || echo "  $addr on $drv: $what" ;;
 	*) echo "  $what (type $drv)" ;;
 	esac
 done

@@ -39,7 +39,7 @@ mdev() {
 
 grep -v '^#' /rig/devices | while read -r addr dev drv what; do
 	case "$addr" in
-	??:??.?) bind "0000:$addr" "$drv" ;;
+	??:??.?) [ "$drv" = - ] || bind "0000:$addr" "$drv" ;;
 	?*) mdev "$dev" "$drv" "$addr" ;;
 	esac
 done

@@ -3,7 +3,8 @@
 # Build the test kernel and the selftests of a tree, incrementally.
 #   build.sh [DIR] [--vmlinux] [--kernel|--selftests]   (default DIR: build/linux)
 # The kernel is "make allnoconfig" plus config/test.config (the VM's
-# machine), config/debug.config (unless RIG_DEBUG=0) and what the
+# machine), config/mainline-selftests.config (what mainline's own vfio
+# selftests need), config/debug.config (unless RIG_DEBUG=0) and what the
 # series' selftests and KUnit suites ask for (SERIES_FRAGMENTS below),
 # built out of tree in build/obj/<name of DIR>; the selftests of SELFTESTS
 # (lib.sh) are installed into build/obj/<name>/selftests.
@@ -43,8 +44,8 @@ mkdir -p "$obj" "$BUILD/logs"
 SERIES_FRAGMENTS=(tools/testing/selftests/vfio/config drivers/vfio/.kunitconfig)
 debug=$ROOT/config/debug.config
 [ "$RIG_DEBUG" != 0 ] || debug=""
-rig_want=$(cat "$ROOT/config/test.config" ${debug:+"$debug"} \
-	${RIG_CONFIG_EXTRA:+"$RIG_CONFIG_EXTRA"})
+rig_want=$(cat "$ROOT/config/test.config" "$ROOT/config/mainline-selftests.config" \
+	${debug:+"$debug"} ${RIG_CONFIG_EXTRA:+"$RIG_CONFIG_EXTRA"})
 series_want=""
 for f in "${SERIES_FRAGMENTS[@]}"; do
 	# A series without one of them (series_file warns) has the other.
@@ -60,7 +61,7 @@ symbols=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config[[:space:]]
 defined=$(grep -o '^CONFIG_[A-Za-z0-9_]*' <<<"$series_want" | grep -xFf <(echo "$symbols") || true)
 stamp=$obj/.rig-config
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want$defined" ]; then
-	say "build: configuring $obj (allnoconfig + config/test.config${debug:+, config/debug.config}${RIG_CONFIG_EXTRA:+, $RIG_CONFIG_EXTRA} and the series' ${SERIES_FRAGMENTS[*]})"
+	say "build: configuring $obj (allnoconfig + config/test.config, config/mainline-selftests.config${debug:+, config/debug.config}${RIG_CONFIG_EXTRA:+, $RIG_CONFIG_EXTRA} and the series' ${SERIES_FRAGMENTS[*]})"
 	merged=$obj/.rig-allconfig
 	printf '%s\n' "$want" >"$merged"
 	make -s -C "$dir" O="$obj" KCONFIG_ALLCONFIG="$merged" allnoconfig \

@@ -5,16 +5,16 @@
 # bisect (harness/bisect.sh, "apply" is the same) and checkpatch
 # (harness/checkpatch.sh) have their own scripts.  This one compares the
 # base with the end of each series: sparse, W=1, coccicheck and kernel-doc
-# findings in drivers/vfio, samples/vfio-mdev, samples/vfio-pci (for
-# kernel-doc, every touched .c/.h), and docutils' on every touched .rst:
-# only new findings fail.  Each check writes
-# build/results/check-NAME.txt.
+# findings in drivers/vfio, drivers/iommu/iommufd, samples/vfio-mdev and
+# samples/vfio-pci (for kernel-doc, every touched .c/.h), and docutils' on
+# every touched .rst: only new findings fail.  Each check writes
+# build/QUEUE/results/check-NAME.txt.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # Directories the series touches; a tree without one (the base has no
 # samples/vfio-pci) is checked without it.
-CHECK_DIRS=(drivers/vfio samples/vfio-mdev samples/vfio-pci)
+CHECK_DIRS=(drivers/vfio drivers/iommu/iommufd samples/vfio-mdev samples/vfio-pci)
 # present_dirs SRC: the CHECK_DIRS that SRC has; of a series tree, only
 # those it changed (the others give the base's findings).
 present_dirs() {
@@ -122,6 +122,23 @@ compile_dirs() {
 		make -C "$src" O="$obj" -j"$JOBS" "$@" "${dirs[@]/%//}"
 }
 
+# sparse_cmd: the checker for C=2.  Mainline (7.x) refuses a sparse that
+# does not know __typeof_unqual__ (scripts/checker-valid.sh), Debian's
+# 0.6.4 among them, and kbuild then silently builds without it: give that
+# sparse the GNU keyword's older twin, which its parser knows.  The base
+# is checked with the same command, so only new findings count.
+sparse_cmd() {
+	local valid=$BASE_REPO/scripts/checker-valid.sh
+	need sparse sparse
+	if [ ! -x "$valid" ] || [ "$("$valid" sparse -m64 2>/dev/null)" = 1 ]; then
+		echo sparse
+	elif [ "$("$valid" sparse -D__typeof_unqual__=__typeof__ -m64 2>/dev/null)" = 1 ]; then
+		echo "sparse -D__typeof_unqual__=__typeof__"
+	else
+		die "sparse $(sparse --version 2>&1) cannot check $(cat "$BUILD/base.version") (scripts/checker-valid.sh)"
+	fi
+}
+
 # compile_once NAME SRC: CHECK_DIRS of SRC built once with both sparse
 # (C=2) and W=1 into build/check/compile-NAME.log, for the sparse and w1
 # checks to share; sparse then also sees W=1's -W options, in the base and
@@ -131,7 +148,9 @@ compile_once() {
 	key="$(git -C "$2" rev-parse HEAD) $(cache_key)"
 	[ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && return 0
 	rm -f "$stamp"
-	compile_dirs "$1" "$2" "$log" C=2 W=1 || return 1
+	compile_dirs "$1" "$2" "$log" C=2 CHECK="$(sparse_cmd)" W=1 || return 1
+	# kbuild turns sparse off, with a warning, when it cannot run it.
+	! grep -q 'is not available or not up to date' "$log" || return 1
 	echo "$key" >"$stamp"
 }
 

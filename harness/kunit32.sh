@@ -41,6 +41,10 @@ frag=$obj/.rig-kunitconfig
 {
 	cat "$kunitconfig"
 	sed -n "/kconfig='''/,/'''/p" "$arch" | grep -o 'CONFIG_[A-Za-z0-9_]*=[^'\'']*'
+	# allnoconfig turns off the autorun of built-in suites where the
+	# tree has the switch (7.3): kunit.py exec would see no test.
+	grep -qs '^config KUNIT_AUTORUN_ENABLED' "$dir/lib/kunit/Kconfig" &&
+		echo CONFIG_KUNIT_AUTORUN_ENABLED=y
 } >"$frag"
 say "kunit32: i386 kernel of $dir: $(grep -c '^CONFIG_' "$frag") options from drivers/vfio/.kunitconfig and kunit.py's i386 configuration"
 if [ ! -f "$obj/.config" ] || ! cmp -s "$frag" "$obj/.rig-config"; then

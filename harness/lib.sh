@@ -301,16 +301,26 @@ series_file() {
 
 # tree_tests DIR: the guest tests of DIR's test kernel, in order: every
 # selftest its kselftest install lists (kselftest-list.txt, "collection:
-# program"), as selftest:COLLECTION/PROGRAM, then its KUnit suites.  Fails
+# program"), as selftest:COLLECTION/PROGRAM (or, for the selftests that
+# take devices as arguments, one selftest:COLLECTION/PROGRAM@LABEL for
+# each of their runs in guest/selftest-devices), then its KUnit suites.
+# tree_tests DIR ends: those of them a boot at the end of an earlier series
+# runs (guest/selftest-devices: the runs of every boot).  Fails
 # if DIR has selftests of SELFTESTS but no list of them (not built).
 tree_tests() {
-	local t list
+	local t list ends=${2:-}
 	list=$BUILD/obj/$(basename "$1")/selftests/kselftest-list.txt
 	for t in $SELFTESTS; do
 		[ ! -d "$1/tools/testing/selftests/$t" ] || [ -s "$list" ] ||
 			{ warn "$1 has selftests but $list is missing: run ./rig build $1"; return 1; }
 	done
-	[ -f "$list" ] && sed -n 's#^\([^:]*\):\(.*\)$#selftest:\1/\2#p' "$list"
+	[ -f "$list" ] && sed -n 's#^\([^:]*\):\(.*\)$#\1/\2#p' "$list" |
+		while read -r t; do
+			# The runs of guest/selftest-devices, else one run.
+			awk -F '\t' -v t="$t" -v ends="$ends" '
+				$1 == t { found = 1; if (ends == "" || $3 == "every") print "selftest:" t "@" $2 }
+				END { if (!found) print "selftest:" t }' "$ROOT/guest/selftest-devices"
+		done
 	echo kunit
 }
 

@@ -12,7 +12,7 @@ set -euo pipefail
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
 	python3 python3-ply python3-git python3-docutils rsync git perl
-	busybox-static
+	busybox-static uuid-dev
 	sparse coccinelle ocaml-nox ocaml-findlib codespell
 	gnuplot-nox
 )

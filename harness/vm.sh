@@ -34,21 +34,25 @@ need cpio cpio
 	die "$kernel is older than its vmlinux: run ./rig build $dir"
 
 # QEMU's -device arguments, from guest/devices: its PCI devices, function
-# 0 multifunction where its slot has other functions.
+# 0 multifunction where its slot has other functions.  A device on a bus
+# other than 00 sits behind a root port of guest/devices, named in its
+# DEVICE column (bus=ID).
 devices=() what=()
 while read -r addr dev _ _; do
 	case "$addr" in
-	00:[0-1][0-9a-f].[0-7]) ;;
-	*:*.*) die "guest/devices: $addr: the VM has PCI bus 00 only (00:SS.F, lower-case hex)" ;;
+	0[0-9a-f]:[0-1][0-9a-f].[0-7]) ;;
+	*:*.*) die "guest/devices: $addr: the VM has PCI buses 00 to 0f (BB:SS.F, lower-case hex)" ;;
 	*) continue ;;
 	esac
 	slot=${addr#*:}
+	[ "${addr%%:*}" = 00 ] || [[ "$dev" == *,bus=* ]] ||
+		die "guest/devices: $addr is not on bus 00: name its root port (bus=ID)"
 	arg="$dev,addr=$slot"
 	[ "${slot#*.}" = 0 ] &&
 		grep -qE "^${addr%.*}\\.[1-7][[:space:]]" "$ROOT/guest/devices" &&
 		arg+=",multifunction=on"
 	devices+=(-device "$arg")
-	what+=("$dev@$slot")
+	what+=("${dev%%,*}@$addr")
 done < <(grep -v '^#' "$ROOT/guest/devices")
 
 run=$BUILD/vm/$run_name
@@ -56,7 +60,8 @@ rm -rf "$run"
 mkdir -p "$run/initramfs"/{bin,sbin,dev,proc,sys,tmp,rig,selftests} "$RESULTS"
 cp /bin/busybox "$run/initramfs/bin/"
 cp "$ROOT/guest/init" "$run/initramfs/init"
-cp "$ROOT"/guest/*.sh "$ROOT/guest/devices" "$ROOT/guest/splats" "$run/initramfs/rig/"
+cp "$ROOT"/guest/*.sh "$ROOT/guest/devices" "$ROOT/guest/selftest-devices" \
+	"$ROOT/guest/splats" "$run/initramfs/rig/"
 [ -d "$obj/selftests" ] && cp -r "$obj/selftests/." "$run/initramfs/selftests/"
 chmod +x "$run/initramfs/init"
 (cd "$run/initramfs" && find . | cpio -o -H newc --quiet) >"$run/initramfs.cpio" ||
@@ -70,12 +75,25 @@ append=$RIG_VM_APPEND
 	append+="${append:+ }rig.partial"
 list=$(IFS=,; echo "${tests[*]}")
 say "vm: booting $name (TCG, intel-iommu, ${what[*]}), ${#tests[@]} tests: $list (timeout ${timeout}s)"
+# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
+# fail and panic.  For mainline's vfio selftests: SR-IOV on vfio-pci (the
+# igb's VF), huge pages for the mapping test's 2M and 1G variants, and THP
+# for shared memory, without which vfio_pci_driver_test pins its 1 GiB
+# buffer page by page for longer than its harness's timeout.
 cmdline="console=ttyS0 intel_iommu=on panic_on_warn=1 panic=-1 oops=panic"
-cmdline+=" softlockup_panic=1 rig.tests=$list${append:+ $append}"
+cmdline+=" softlockup_panic=1 no_timer_check vfio_pci.enable_sriov=1"
+cmdline+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=8"
+cmdline+=" transparent_hugepage_shmem=always"
+# Built-in KUnit suites run at boot: allnoconfig turns 7.3's
+# KUNIT_AUTORUN_ENABLED off (6.12 has no such switch and ignores it).
+cmdline+=" kunit.autorun=1"
+cmdline+=" rig.tests=$list${append:+ $append}"
 SECONDS=0
+# -cpu max without 5-level paging: one early-boot KASAN "wild-memory-access"
+# panic was seen in some 46 boots with it on.
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -display none -no-reboot \
-	-M q35 -accel tcg -cpu max -smp 2 -m 2G \
+	-M q35 -accel tcg -cpu max,la57=off -smp 2 -m 4G \
 	-kernel "$kernel" -initrd "$run/initramfs.cpio" -append "$cmdline" \
 	-device intel-iommu,intremap=on "${devices[@]}" \
 	-serial "file:$run/console.log" -serial "file:$run/results.log" \
