@@ -247,20 +247,20 @@ def judge_vm(args):
 
 
 def judge_kunit(args):
-    """Verdicts of a 'kunit.py exec --raw_output=all' log: one per case, a
+    """Verdicts of a raw KUnit console log (kunit32.sh): one per case, a
     FAIL if no case ran, and a FAIL for the first splat."""
     with open(args.log, errors='replace') as f:
         text = f.read()
     cases, why = kunit_parse(args.tree, text)
     out = []
     if not cases:
-        out.append(('FAIL', args.name, 'no results (kunit.py exit %d): %s'
+        out.append(('FAIL', args.name, 'no results (exit %d): %s'
                     % (args.rc, why.strip()[-200:])))
     for name, status in cases or []:
         out.append(('PASS' if status == 'PASS' else 'FAIL', '%s: %s' % (args.name, name),
                     '' if status == 'PASS' else status))
     if args.rc != 0 and cases and all(v[0] == 'PASS' for v in out):
-        out.append(('FAIL', args.name, 'kunit.py exited %d although no case failed'
+        out.append(('FAIL', args.name, 'the run exited %d although no case failed'
                     % args.rc))
     splat = splat_re()
     hit = next((l.strip() for l in text.splitlines() if splat.search(l)), None)
