@@ -101,8 +101,8 @@ rig_git() {
 # The series of the queue, in the order they are submitted and applied:
 # the directories of series/QUEUE/ whose names start with a digit.  Each
 # has its cover letter (series/QUEUE/NAME/cover-letter.txt); its patches
-# are in patches/QUEUE/NAME/, and in
-# a tree made by the rig, the branch NAME points at its last commit.
+# are in patches/QUEUE/NAME/, and in a tree made by the rig, the branch
+# NAME points at its last commit.
 series_names() {
 	local d
 	for d in "$QUEUE_DIR"/[0-9]*/; do
